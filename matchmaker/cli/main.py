@@ -1,0 +1,21 @@
+"""The ``matchmaker`` command line. Each topic lives in its own module and registers here."""
+
+from __future__ import annotations
+
+import typer
+
+app = typer.Typer(
+    name="matchmaker",
+    help="Matchmaking engine for metal additive-manufacturing actors across European regions.",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+)
+
+
+def _register() -> None:
+    from matchmaker.cli import neo4j_cmd
+
+    app.add_typer(neo4j_cmd.app, name="neo4j")
+
+
+_register()
