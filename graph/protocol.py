@@ -1,7 +1,8 @@
 """The storage contract every store implements: :class:`GraphStore`.
 
-Two implementations pass the same contract suite (``tests/store/``): :class:`graph.memory.MemoryStore`
-(networkx, embedded, the default and the oracle) and :class:`graph.neo4j_store.Neo4jStore`.
+Two implementations pass the same contract suite (``tests/store/``):
+:class:`graph.memory.MemoryStore` (networkx, embedded, the default and the oracle) and
+:class:`graph.neo4j_store.Neo4jStore`.
 
 Semantics shared by both stores
 -------------------------------

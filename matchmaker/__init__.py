@@ -1,3 +1,3 @@
-"""matchmaker: matchmaking engine for metal additive-manufacturing actors across European regions."""
+"""matchmaker: matchmaking for metal additive-manufacturing actors across European regions."""
 
 __version__ = "0.1.0"

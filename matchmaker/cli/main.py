@@ -13,9 +13,10 @@ app = typer.Typer(
 
 
 def _register() -> None:
-    from matchmaker.cli import neo4j_cmd
+    from matchmaker.cli import neo4j_cmd, serve_cmd
 
     app.add_typer(neo4j_cmd.app, name="neo4j")
+    app.command("serve")(serve_cmd.serve)
 
 
 _register()
