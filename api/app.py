@@ -7,15 +7,26 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 
 import matchmaker
 from api import problems
-from api.routers import health
+from api.middleware import BodyLimit, RequestContext
+from api.routers import actors, health, taxonomy
 from graph.protocol import GraphStore
 from matchmaker.settings import Settings, get_settings
 
 STATIC = Path(__file__).resolve().parent / "static"
+
+DESCRIPTION = """
+Ranked, explained partner lists for cluster managers, B2B event schedules for organisers and a
+multilingual search for researchers in metal additive manufacturing.
+
+Authentication: send an API key as `Authorization: Bearer <key>` (or `X-API-Key`). Roles:
+`read`, `organiser` (events), `admin` (actors and imports). Reads may be public by
+configuration. Errors are RFC 9457 `application/problem+json`.
+"""
 
 
 def create_app(settings: Settings | None = None, store: GraphStore | None = None) -> FastAPI:
@@ -24,15 +35,16 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     Parameters
     ----------
     settings
-        Defaults to :func:`matchmaker.settings.get_settings`.
+        Defaults to :func:`matchmaker.settings.get_settings`; when given, it also overrides the
+        ``get_settings`` dependency.
     store
         An already opened store (tests); otherwise the lifespan opens the configured one and,
         with ``MATCHMAKER_DEMO``, seeds it with the taxonomy and the demo ecosystem.
     """
+    cfg = settings or get_settings()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        cfg = settings or get_settings()
         owned = store is None
         if store is None:
             from graph.factory import open_store
@@ -55,9 +67,24 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         title="matchmaker",
         version=matchmaker.__version__,
         summary="Matchmaking for metal additive-manufacturing actors across European regions",
+        description=DESCRIPTION,
         lifespan=lifespan,
     )
+    if settings is not None:
+        app.dependency_overrides[get_settings] = lambda: settings
     problems.install(app)
+    if cfg.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=cfg.cors_origins,
+            allow_methods=["*"],
+            allow_headers=["*"],
+            expose_headers=["ETag", "X-Request-ID", "Location"],
+        )
+    app.add_middleware(BodyLimit, max_bytes=cfg.max_body_bytes)
+    app.add_middleware(RequestContext)
     app.include_router(health.router)
+    app.include_router(actors.router)
+    app.include_router(taxonomy.router)
     app.mount("/", StaticFiles(directory=STATIC, html=True), name="web")
     return app

@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import ValidationError
 
 from matchmaker.errors import (
     Conflict,
+    Forbidden,
     MatchmakerError,
     NotFound,
+    PayloadTooLarge,
+    StoreError,
     StoreUnavailable,
+    Unauthenticated,
     ValidationFailed,
 )
 
+logger = logging.getLogger("matchmaker.api")
 PROBLEM_JSON = "application/problem+json"
 
 
@@ -59,8 +66,40 @@ async def _unavailable(request: Request, exc: Exception) -> JSONResponse:
     return problem(503, "Store unavailable", str(exc), headers={"Retry-After": "5"})
 
 
+async def _unauthenticated(request: Request, exc: Exception) -> JSONResponse:
+    return problem(401, "Unauthenticated", str(exc), headers={"WWW-Authenticate": "Bearer"})
+
+
+async def _forbidden(request: Request, exc: Exception) -> JSONResponse:
+    return problem(403, "Forbidden", str(exc))
+
+
+async def _too_large(request: Request, exc: Exception) -> JSONResponse:
+    return problem(413, "Payload too large", str(exc))
+
+
+async def _store_error(request: Request, exc: Exception) -> JSONResponse:
+    return problem(503, "Store error", str(exc), headers={"Retry-After": "5"})
+
+
 async def _other(request: Request, exc: Exception) -> JSONResponse:
     return problem(400, "Request failed", str(exc))
+
+
+async def _model_validation(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, ValidationError)
+    errors = [
+        {"field": ".".join(str(part) for part in err["loc"]), "message": err["msg"]}
+        for err in exc.errors()
+    ]
+    return problem(422, "Invalid input", f"{exc.error_count()} invalid field(s)", errors=errors)
+
+
+async def _internal(request: Request, exc: Exception) -> JSONResponse:
+    logger.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    request_id = getattr(request.state, "request_id", None)
+    detail = "the server failed; the request id is in the logs"
+    return problem(500, "Internal error", detail, request_id=request_id)
 
 
 def install(app: FastAPI) -> None:
@@ -70,4 +109,10 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(NotFound, _not_found)
     app.add_exception_handler(Conflict, _conflict)
     app.add_exception_handler(StoreUnavailable, _unavailable)
+    app.add_exception_handler(StoreError, _store_error)
+    app.add_exception_handler(Unauthenticated, _unauthenticated)
+    app.add_exception_handler(Forbidden, _forbidden)
+    app.add_exception_handler(PayloadTooLarge, _too_large)
     app.add_exception_handler(MatchmakerError, _other)
+    app.add_exception_handler(ValidationError, _model_validation)
+    app.add_exception_handler(Exception, _internal)

@@ -86,3 +86,23 @@ class SchedulingError(MatchmakerError):
 
 class ConfigurationError(MatchmakerError):
     """Settings are missing or inconsistent."""
+
+
+class AuthError(MatchmakerError):
+    """Authentication or authorisation failed."""
+
+
+class Unauthenticated(AuthError):
+    """No valid API key was presented."""
+
+
+class Forbidden(AuthError):
+    """The API key's role does not allow this operation."""
+
+
+class PreconditionFailed(Conflict):
+    """An ``If-Match`` precondition does not hold: someone else changed the resource."""
+
+
+class PayloadTooLarge(MatchmakerError):
+    """An upload exceeds the configured size limit."""

@@ -6,12 +6,48 @@ Use :func:`get_settings`; it is cached, and the API overrides it in tests throug
 
 from __future__ import annotations
 
+import hashlib
+from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Role(StrEnum):
+    """API roles; each includes the ones below it (admin > organiser > read)."""
+
+    READ = "read"
+    ORGANISER = "organiser"
+    ADMIN = "admin"
+
+    @property
+    def rank(self) -> int:
+        return {"read": 0, "organiser": 1, "admin": 2}[self.value]
+
+    def allows(self, needed: Role) -> bool:
+        return self.rank >= needed.rank
+
+
+class ApiKey(BaseModel):
+    """A configured API key: only its SHA-256 hash is kept (keys are random 32-byte tokens)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(min_length=1, max_length=80)
+    role: Role
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+
+
+def hash_key(key: str) -> str:
+    """The stored form of an API key.
+
+    >>> len(hash_key("secret"))
+    64
+    """
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
 
 
 class Settings(BaseSettings):
@@ -26,6 +62,25 @@ class Settings(BaseSettings):
     neo4j_password: SecretStr = Field(default=SecretStr(""), alias="NEO4J_PASSWORD")
     neo4j_database: str = Field(default="neo4j", alias="NEO4J_DATABASE")
     demo: bool = Field(default=False, alias="MATCHMAKER_DEMO")
+
+    api_keys: list[ApiKey] = Field(
+        default_factory=list,
+        alias="MATCHMAKER_API_KEYS",
+        description='JSON list: [{"name": "ops", "role": "admin", "sha256": "<hex>"}]',
+    )
+    public_reads: bool = Field(default=False, alias="MATCHMAKER_PUBLIC_READS")
+    cors_origins: list[str] = Field(default_factory=list, alias="MATCHMAKER_CORS_ORIGINS")
+    max_body_bytes: int = Field(default=20 * 1024 * 1024, ge=1024, alias="MATCHMAKER_MAX_BODY")
+    max_page_size: int = Field(default=1000, ge=1, le=10_000, alias="MATCHMAKER_MAX_PAGE")
+    events_dir: Path = Field(default=Path("data/events"), alias="MATCHMAKER_EVENTS_DIR")
+
+    @field_validator("neo4j_uri")
+    @classmethod
+    def _known_scheme(cls, value: str) -> str:
+        schemes = ("bolt://", "bolt+s://", "bolt+ssc://", "neo4j://", "neo4j+s://", "neo4j+ssc://")
+        if not value.startswith(schemes):
+            raise ValueError("NEO4J_URI must start with bolt:// or neo4j:// (or their +s forms)")
+        return value
 
 
 @lru_cache

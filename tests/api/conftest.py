@@ -14,6 +14,7 @@ import uvicorn
 from api.app import create_app
 from graph.memory import MemoryStore
 from graph.protocol import GraphStore
+from matchmaker.settings import Settings
 
 
 def _free_port() -> int:
@@ -24,10 +25,14 @@ def _free_port() -> int:
 
 
 class LiveServer:
-    def __init__(self, store: GraphStore) -> None:
+    def __init__(self, store: GraphStore, settings: Settings | None = None) -> None:
         self.port = _free_port()
+        settings = settings or Settings(MATCHMAKER_PUBLIC_READS=True)
         config = uvicorn.Config(
-            create_app(store=store), host="127.0.0.1", port=self.port, log_level="warning"
+            create_app(settings=settings, store=store),
+            host="127.0.0.1",
+            port=self.port,
+            log_level="warning",
         )
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
