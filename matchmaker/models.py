@@ -17,6 +17,7 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -210,6 +211,51 @@ class Actor(Strict):
     collaborations: list[Collaboration] = Field(default_factory=list, max_length=500)
     affiliation: Identifier | None = None
     aliases: list[Name] = Field(default_factory=list, max_length=50)
+
+    # The field validators below repeat the cross-field checks of ``_consistent`` so that a
+    # ValidationError on construction names the offending field; ``_consistent`` still covers
+    # assignments.
+    @field_validator("country")
+    @classmethod
+    def _country_matches_region(cls, value: str, info: ValidationInfo) -> str:
+        region = info.data.get("region")
+        if region is not None and country_of(region) != value:
+            raise ValueError(f"region '{region}' lies in {country_of(region)}, not in {value}")
+        return value
+
+    @field_validator("affiliation")
+    @classmethod
+    def _affiliation_only_for_experts(cls, value: str | None, info: ValidationInfo) -> str | None:
+        kind = info.data.get("kind")
+        if value is not None and kind is not None and kind is not ActorKind.EXPERT:
+            raise ValueError(f"only an expert (person) can have an affiliation, not a {kind}")
+        if value is not None and value == info.data.get("id"):
+            raise ValueError("an actor cannot be affiliated with itself")
+        return value
+
+    @field_validator("competences")
+    @classmethod
+    def _distinct_competences(cls, value: list[Competence]) -> list[Competence]:
+        seen: set[str] = set()
+        for item in value:
+            if item.concept in seen:
+                raise ValueError(f"competences list the concept '{item.concept}' twice")
+            seen.add(item.concept)
+        return value
+
+    @field_validator("memberships")
+    @classmethod
+    def _distinct_memberships(
+        cls, value: list[Membership], info: ValidationInfo
+    ) -> list[Membership]:
+        seen: set[str] = set()
+        for item in value:
+            if item.cluster == info.data.get("id"):
+                raise ValueError("an actor cannot be a member of itself")
+            if item.cluster in seen:
+                raise ValueError(f"memberships list the cluster '{item.cluster}' twice")
+            seen.add(item.cluster)
+        return value
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
