@@ -18,5 +18,9 @@ def _register() -> None:
     app.add_typer(neo4j_cmd.app, name="neo4j")
     app.command("serve")(serve_cmd.serve)
 
+    from matchmaker.cli import apikey_cmd
+
+    app.command("apikey")(apikey_cmd.new_key)
+
 
 _register()
