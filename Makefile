@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: install run test check bench neo4j-fetch clean
+.PHONY: install run test check bench neo4j-fetch browser clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,7 +21,10 @@ run: install
 neo4j-fetch: install
 	$(BIN)/matchmaker neo4j fetch
 
-test: install neo4j-fetch
+browser:
+	scripts/ensure-chromium.sh
+
+test: install neo4j-fetch browser
 	$(BIN)/python -m pytest -p no:cacheprovider
 
 check: install
