@@ -1,0 +1,319 @@
+"""Every Cypher statement of :class:`graph.neo4j_store.Neo4jStore`, as module constants.
+
+Values always travel as parameters (``$name``); labels, relationship types and property names
+are fixed in the text. The graph model::
+
+    (:Actor {id, name, name_lower, kind, region, country, city, doc})
+    (:Concept {id, label, facet, doc})
+    (:Project {id})
+    (:Actor)-[:HAS_COMPETENCE {level}]->(:Concept)
+    (:Actor)-[:OFFERS]->(:Concept)          (:Actor)-[:REQUESTS]->(:Concept)
+    (:Actor)-[:MEMBER_OF {since, role}]->(:Actor {kind: "cluster"})
+    (:Actor)-[:AFFILIATED_WITH]->(:Actor)
+    (:Actor)-[:PARTICIPATED_IN {title, year, role}]->(:Project)
+    (:Concept)-[:BROADER]->(:Concept)
+
+``doc`` is the canonical JSON of the model, so reads round-trip exactly; the other properties
+and the relationships serve filtering and graph queries.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+# schema (each statement is idempotent)
+SCHEMA: Final[tuple[str, ...]] = (
+    "CREATE CONSTRAINT actor_id IF NOT EXISTS FOR (a:Actor) REQUIRE a.id IS UNIQUE",
+    "CREATE CONSTRAINT concept_id IF NOT EXISTS FOR (c:Concept) REQUIRE c.id IS UNIQUE",
+    "CREATE CONSTRAINT project_id IF NOT EXISTS FOR (p:Project) REQUIRE p.id IS UNIQUE",
+    "CREATE INDEX actor_kind IF NOT EXISTS FOR (a:Actor) ON (a.kind)",
+    "CREATE INDEX actor_region IF NOT EXISTS FOR (a:Actor) ON (a.region)",
+    "CREATE INDEX actor_country IF NOT EXISTS FOR (a:Actor) ON (a.country)",
+    "CREATE INDEX concept_facet IF NOT EXISTS FOR (c:Concept) ON (c.facet)",
+)
+
+SHOW_SCHEMA: Final = """
+SHOW CONSTRAINTS YIELD name, type, labelsOrTypes, properties
+RETURN name, type, labelsOrTypes, properties
+ORDER BY name
+"""
+
+PING: Final = "RETURN 1 AS ok"
+
+# ---------------------------------------------------------------- actors: reads for validation
+
+ACTORS_STATE: Final = """
+UNWIND $ids AS id
+MATCH (a:Actor {id: id})
+RETURN a.id AS id, a.kind AS kind, a.doc AS doc
+"""
+
+ACTOR_KINDS: Final = """
+UNWIND $ids AS id
+MATCH (a:Actor {id: id})
+RETURN a.id AS id, a.kind AS kind
+"""
+
+EXISTING_CONCEPTS: Final = """
+UNWIND $ids AS id
+MATCH (c:Concept {id: id})
+RETURN c.id AS id
+"""
+
+INCOMING_REFERENCES: Final = """
+UNWIND $ids AS id
+MATCH (t:Actor {id: id})
+RETURN t.id AS id,
+       [(m:Actor)-[:MEMBER_OF]->(t) | m.id] AS members,
+       [(e:Actor)-[:AFFILIATED_WITH]->(t) | e.id] AS experts
+"""
+
+# ---------------------------------------------------------------- actors: writes
+
+PROJECTS_OF: Final = """
+UNWIND $ids AS id
+MATCH (:Actor {id: id})-[:PARTICIPATED_IN]->(p:Project)
+RETURN DISTINCT p.id AS id
+"""
+
+MERGE_ACTORS: Final = """
+UNWIND $rows AS row
+MERGE (a:Actor {id: row.id})
+SET a = row.props
+WITH a
+OPTIONAL MATCH (a)-[r]->()
+DELETE r
+"""
+
+LINK_COMPETENCES: Final = """
+UNWIND $rows AS row
+MATCH (a:Actor {id: row.actor})
+MATCH (c:Concept {id: row.concept})
+CREATE (a)-[:HAS_COMPETENCE {level: row.level, evidence: row.evidence}]->(c)
+RETURN count(*) AS n
+"""
+
+LINK_OFFERS: Final = """
+UNWIND $rows AS row
+MATCH (a:Actor {id: row.actor})
+MATCH (c:Concept {id: row.concept})
+CREATE (a)-[:OFFERS {evidence: row.evidence}]->(c)
+RETURN count(*) AS n
+"""
+
+LINK_REQUESTS: Final = """
+UNWIND $rows AS row
+MATCH (a:Actor {id: row.actor})
+MATCH (c:Concept {id: row.concept})
+CREATE (a)-[:REQUESTS]->(c)
+RETURN count(*) AS n
+"""
+
+LINK_MEMBERSHIPS: Final = """
+UNWIND $rows AS row
+MATCH (a:Actor {id: row.actor})
+MATCH (c:Actor {id: row.cluster, kind: $cluster_kind})
+CREATE (a)-[:MEMBER_OF {since: row.since, role: row.role}]->(c)
+RETURN count(*) AS n
+"""
+
+LINK_AFFILIATIONS: Final = """
+UNWIND $rows AS row
+MATCH (a:Actor {id: row.actor})
+MATCH (o:Actor {id: row.organisation})
+WHERE o.kind <> $expert_kind
+CREATE (a)-[:AFFILIATED_WITH]->(o)
+RETURN count(*) AS n
+"""
+
+LINK_PROJECTS: Final = """
+UNWIND $rows AS row
+MATCH (a:Actor {id: row.actor})
+MERGE (p:Project {id: row.project})
+CREATE (a)-[:PARTICIPATED_IN {title: row.title, year: row.year, role: row.role}]->(p)
+RETURN count(*) AS n
+"""
+
+DROP_ORPHAN_PROJECTS: Final = """
+UNWIND $ids AS id
+MATCH (p:Project {id: id})
+WHERE NOT EXISTS { (:Actor)-[:PARTICIPATED_IN]->(p) }
+DELETE p
+"""
+
+DELETE_ACTORS: Final = """
+UNWIND $ids AS id
+MATCH (a:Actor {id: id})
+DETACH DELETE a
+RETURN count(*) AS n
+"""
+
+# ---------------------------------------------------------------- actors: reads
+
+GET_ACTOR: Final = """
+MATCH (a:Actor {id: $id})
+RETURN a.doc AS doc
+"""
+
+GET_ACTORS: Final = """
+UNWIND $ids AS id
+MATCH (a:Actor {id: id})
+RETURN a.doc AS doc
+ORDER BY a.id
+"""
+
+_ACTOR_FILTER: Final = """
+MATCH (a:Actor)
+WHERE ($kinds IS NULL OR a.kind IN $kinds)
+  AND ($regions IS NULL OR any(prefix IN $regions WHERE a.region STARTS WITH prefix))
+  AND ($countries IS NULL OR a.country IN $countries)
+  AND ($concepts IS NULL OR EXISTS {
+        MATCH (a)-[:HAS_COMPETENCE|OFFERS|REQUESTS]->(c:Concept)
+        WHERE c.id IN $concepts
+      })
+  AND ($cluster IS NULL OR EXISTS { (a)-[:MEMBER_OF]->(:Actor {id: $cluster}) })
+  AND ($needle IS NULL OR a.name_lower CONTAINS $needle)
+"""
+
+COUNT_ACTORS: Final = _ACTOR_FILTER + "RETURN count(a) AS total\n"
+
+PAGE_ACTORS: Final = (
+    _ACTOR_FILTER
+    + """  AND ($after IS NULL OR a.id > $after)
+RETURN a.doc AS doc
+ORDER BY a.id
+LIMIT $limit
+"""
+)
+
+ALL_ACTORS: Final = """
+MATCH (a:Actor)
+RETURN a.doc AS doc
+ORDER BY a.id
+"""
+
+# ---------------------------------------------------------------- taxonomy
+
+ALL_CONCEPT_LINKS: Final = """
+MATCH (c:Concept)
+RETURN c.id AS id, [(c)-[:BROADER]->(p:Concept) | p.id] AS broader
+"""
+
+CONCEPTS_STATE: Final = """
+UNWIND $ids AS id
+MATCH (c:Concept {id: id})
+RETURN c.id AS id, c.doc AS doc
+"""
+
+MERGE_CONCEPTS: Final = """
+UNWIND $rows AS row
+MERGE (c:Concept {id: row.id})
+SET c = row.props
+WITH c
+OPTIONAL MATCH (c)-[r:BROADER]->()
+DELETE r
+"""
+
+LINK_BROADER: Final = """
+UNWIND $rows AS row
+MATCH (c:Concept {id: row.concept})
+MATCH (p:Concept {id: row.parent})
+CREATE (c)-[:BROADER]->(p)
+RETURN count(*) AS n
+"""
+
+GET_CONCEPT: Final = """
+MATCH (c:Concept {id: $id})
+RETURN c.doc AS doc
+"""
+
+LIST_CONCEPTS: Final = """
+MATCH (c:Concept)
+WHERE $facet IS NULL OR c.facet = $facet
+RETURN c.doc AS doc
+ORDER BY c.id
+"""
+
+NARROWER_CHILDREN: Final = """
+MATCH (c:Concept {id: $id})
+RETURN [(d:Concept)-[:BROADER]->(c) | d.id] AS ids
+"""
+
+NARROWER_ALL: Final = """
+MATCH (c:Concept {id: $id})
+OPTIONAL MATCH (d:Concept)-[:BROADER*1..]->(c)
+RETURN collect(DISTINCT d.id) AS ids
+"""
+
+BROADER_PARENTS: Final = """
+MATCH (c:Concept {id: $id})
+RETURN [(c)-[:BROADER]->(p:Concept) | p.id] AS ids
+"""
+
+BROADER_ALL: Final = """
+MATCH (c:Concept {id: $id})
+OPTIONAL MATCH (c)-[:BROADER*1..]->(p:Concept)
+RETURN collect(DISTINCT p.id) AS ids
+"""
+
+# ---------------------------------------------------------------- relations
+
+MEMBERS: Final = """
+MATCH (c:Actor {id: $id})
+RETURN c.kind AS kind, [(m:Actor)-[:MEMBER_OF]->(c) | m.id] AS ids
+"""
+
+AFFILIATES: Final = """
+MATCH (o:Actor {id: $id})
+RETURN o.kind AS kind, [(e:Actor)-[:AFFILIATED_WITH]->(o) | e.id] AS ids
+"""
+
+COLLABORATORS: Final = """
+MATCH (a:Actor {id: $id})
+OPTIONAL MATCH (a)-[:PARTICIPATED_IN]->(p:Project)<-[:PARTICIPATED_IN]-(o:Actor)
+WHERE o.id <> a.id
+RETURN [pair IN collect(DISTINCT [o.id, p.id]) WHERE pair[0] IS NOT NULL] AS pairs
+"""
+
+_PROJECT_ROWS: Final = """
+WITH p
+MATCH (p)<-[r:PARTICIPATED_IN]-(a:Actor)
+WITH p, a, r
+ORDER BY a.id
+WITH p, collect(a.id) AS participants, collect(r) AS links
+RETURN p.id AS id, links[0].title AS title, links[0].year AS year, participants
+ORDER BY id
+"""
+
+GET_PROJECT: Final = "MATCH (p:Project {id: $id})\n" + _PROJECT_ROWS
+
+ALL_PROJECTS: Final = "MATCH (p:Project)\n" + _PROJECT_ROWS
+
+# ---------------------------------------------------------------- whole store
+
+ALL_CONCEPTS: Final = """
+MATCH (c:Concept)
+RETURN c.doc AS doc
+ORDER BY c.id
+"""
+
+COUNT_BY_KIND: Final = """
+MATCH (a:Actor)
+RETURN a.kind AS kind, count(*) AS n
+"""
+
+COUNTS: Final = """
+RETURN COUNT { (:Concept) } AS concepts,
+       COUNT { (:Project) } AS projects,
+       COUNT { ()-[:MEMBER_OF]->() } AS memberships,
+       COUNT { ()-[:PARTICIPATED_IN]->() } AS collaborations,
+       COUNT { ()-[:AFFILIATED_WITH]->() } AS affiliations
+"""
+
+CLEAR_CHUNK: Final = """
+MATCH (n)
+WHERE n:Actor OR n:Concept OR n:Project
+WITH n LIMIT $chunk
+DETACH DELETE n
+RETURN count(*) AS n
+"""
