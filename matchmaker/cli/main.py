@@ -22,5 +22,9 @@ def _register() -> None:
 
     app.command("apikey")(apikey_cmd.new_key)
 
+    from matchmaker.cli import match_cmd
+
+    app.command("match")(match_cmd.match)
+
 
 _register()
