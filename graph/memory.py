@@ -35,6 +35,7 @@ import networkx as nx
 from pydantic import ValidationError
 
 from graph.protocol import ActorQuery, Counts, Outcome, Page, Snapshot, WriteReport
+from graph.search_types import CandidateQuery, CandidateResult
 from matchmaker.errors import (
     BatchRejected,
     Conflict,
@@ -179,6 +180,7 @@ class MemoryStore:
             self._load(self._path)
 
     def _reset(self) -> None:
+        self._search_version = getattr(self, "_search_version", 0) + 1
         self._graph: Any = nx.MultiDiGraph()
         self._actors: dict[str, Actor] = {}
         self._concepts: dict[str, Concept] = {}
@@ -809,6 +811,19 @@ class MemoryStore:
             participants=[ident for ident, _ in edges],
         )
 
+    # ------------------------------------------------------------------ search
+
+    @property
+    def search_version(self) -> int:
+        """Changes on every write; the search index is rebuilt when it does."""
+        return self._search_version
+
+    def search_candidates(self, query: CandidateQuery) -> CandidateResult:
+        """See :func:`graph.memory_search.search_candidates`."""
+        from graph.memory_search import search_candidates
+
+        return search_candidates(self, query)
+
     # ------------------------------------------------------------------ whole store
 
     def snapshot(self) -> Snapshot:
@@ -850,10 +865,12 @@ class MemoryStore:
         old_concepts = self._apply_concepts(concepts)
         old_actors = self._apply_actors(actors)
         self._dirty = True
+        self._search_version += 1
 
         def undo() -> None:
             self._apply_actors(old_actors)
             self._apply_concepts(old_concepts)
+            self._search_version += 1
 
         self._after_write(undo)
 

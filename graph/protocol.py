@@ -30,6 +30,7 @@ from typing import Protocol, runtime_checkable
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from graph.search_types import CandidateQuery, CandidateResult
 from matchmaker.models import Actor, ActorKind, Concept, ConceptId, Facet, Identifier, Project
 
 
@@ -198,4 +199,12 @@ class GraphStore(Protocol):
 
     def clear(self) -> None:
         """Remove everything (actors, concepts, projects)."""
+        ...
+
+    # search
+    def search_candidates(self, query: CandidateQuery) -> CandidateResult:
+        """Actors matching the query's concepts (expanded down the hierarchy, and up
+        ``broader_hops`` levels) or text terms, filtered, scored with
+        :mod:`matchmaker.search.ranking`; the best ``offset + limit`` with their evidence,
+        the total and facet counts over all hits."""
         ...
