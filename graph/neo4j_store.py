@@ -29,6 +29,7 @@ from neo4j.exceptions import (
 
 from graph import queries as q
 from graph.protocol import ActorQuery, Counts, Outcome, Page, Snapshot, WriteReport
+from graph.search_types import CandidateQuery, CandidateResult
 from matchmaker.errors import (
     BatchRejected,
     Conflict,
@@ -400,6 +401,12 @@ class Neo4jStore:
         return _project(rows[0])
 
     # ------------------------------------------------------------------ whole store
+
+    def search_candidates(self, query: CandidateQuery) -> CandidateResult:
+        """See :func:`graph.neo4j_search.search_candidates`."""
+        from graph.neo4j_search import search_candidates
+
+        return search_candidates(self, self._read, self._write, query)
 
     def snapshot(self) -> Snapshot:
         """All actors, concepts and projects, ordered by id (one read transaction)."""

@@ -317,3 +317,86 @@ WITH n LIMIT $chunk
 DETACH DELETE n
 RETURN count(*) AS n
 """
+
+# ---------------------------------------------------------------- search (graph/neo4j_search.py)
+
+SEARCH_FULLTEXT_INDEX: Final = """
+CREATE FULLTEXT INDEX actor_text IF NOT EXISTS
+FOR (a:Actor) ON EACH [a.name, a.description]
+OPTIONS {indexConfig: {`fulltext.analyzer`: 'standard-folding',
+                       `fulltext.eventually_consistent`: false}}
+"""
+
+SEARCH_AWAIT_INDEX: Final = "CALL db.awaitIndex('actor_text', 300)"
+
+SEARCH_NARROWER: Final = """
+UNWIND $concepts AS q
+MATCH path = (d:Concept)-[:BROADER*0..]->(:Concept {id: q})
+RETURN q, d.id AS concept, min(length(path)) AS hops
+"""
+
+SEARCH_BROADER: Final = """
+UNWIND $concepts AS q
+MATCH path = (:Concept {id: q})-[:BROADER*1..5]->(u:Concept)
+WHERE length(path) <= $hops
+RETURN q, u.id AS concept, min(length(path)) AS hops
+"""
+
+SEARCH_TEXT: Final = """
+CALL db.index.fulltext.queryNodes('actor_text', $lucene, {limit: $limit})
+YIELD node
+RETURN node.id AS id, node.name AS name, coalesce(node.description, '') AS description
+"""
+
+SEARCH_RANK: Final = """
+CALL () {
+  UNWIND $targets AS t
+  MATCH (:Concept {id: t.concept})<-[f:HAS_COMPETENCE|OFFERS]-(a:Actor)
+  WITH a, t, f, coalesce(f.level, $offer_level) AS level
+  WHERE level >= $min_level
+  WITH a, t.q AS q,
+       max((t.base + $level_points * level
+            + CASE WHEN f.evidence THEN $evidence_points ELSE 0 END) * t.weight / 100) AS best
+  RETURN a, sum(best) AS points
+  UNION ALL
+  UNWIND $text AS row
+  MATCH (a:Actor {id: row.id})
+  RETURN a, row.points AS points
+  UNION ALL
+  MATCH (a:Actor)
+  WHERE $match_all
+  RETURN a, 0 AS points
+}
+WITH a, sum(points) AS score
+WHERE (size($kinds) = 0 OR a.kind IN $kinds)
+  AND (size($regions) = 0 OR a.country IN $regions
+       OR any(p IN $regions WHERE a.region STARTS WITH p))
+  AND all(g IN $require WHERE EXISTS {
+        MATCH (a)-[f:HAS_COMPETENCE|OFFERS]->(c:Concept)
+        WHERE c.id IN g AND coalesce(f.level, $offer_level) >= $min_level })
+WITH collect({a: a, score: score}) AS hits
+CALL (hits) {
+  UNWIND hits AS h
+  WITH h ORDER BY h.score DESC, h.a.id ASC
+  LIMIT $k
+  RETURN collect({id: h.a.id, score: h.score, doc: h.a.doc}) AS top
+}
+CALL (hits) {
+  UNWIND hits AS h
+  WITH h.a AS a
+  WHERE $with_facets
+  UNWIND [['region', a.region], ['country', a.country], ['kind', a.kind]] AS kv
+  WITH kv[0] AS facet, kv[1] AS key, count(*) AS n
+  RETURN collect([facet, key, n]) AS basic
+}
+CALL (hits) {
+  UNWIND hits AS h
+  WITH h.a AS a
+  WHERE $with_facets
+  MATCH (a)-[:HAS_COMPETENCE|OFFERS]->(c:Concept)
+  WHERE c.facet IN $concept_facets
+  WITH c.facet AS facet, c.id AS key, count(DISTINCT a) AS n
+  RETURN collect([facet, key, n]) AS concepts
+}
+RETURN size(hits) AS total, top, basic, concepts
+"""
