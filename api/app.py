@@ -12,8 +12,9 @@ from fastapi.staticfiles import StaticFiles
 
 import matchmaker
 from api import problems
+from api.engines import EngineCache
 from api.middleware import BodyLimit, RequestContext
-from api.routers import actors, health, taxonomy
+from api.routers import actors, health, matches, taxonomy
 from graph.protocol import GraphStore
 from matchmaker.settings import Settings, get_settings
 
@@ -86,5 +87,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     app.include_router(health.router)
     app.include_router(actors.router)
     app.include_router(taxonomy.router)
+    app.include_router(matches.router)
+    app.state.engines = EngineCache()
     app.mount("/", StaticFiles(directory=STATIC, html=True), name="web")
     return app

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Header, Query, Response, status
 from pydantic import BaseModel
 
 from api.deps import SettingsDep, StoreDep
+from api.engines import EnginesDep
 from api.security import Admin, Reader
 from graph.protocol import ActorQuery, GraphStore, Page
 from matchmaker.errors import Conflict, NotFound, PreconditionFailed
@@ -83,11 +84,14 @@ def get_actor(actor_id: str, store: StoreDep, response: Response, _: Reader) -> 
     status_code=status.HTTP_201_CREATED,
     responses={409: {"description": "id exists"}, 422: {"description": "invalid"}},
 )
-def create_actor(actor: Actor, store: StoreDep, response: Response, _: Admin) -> Actor:
+def create_actor(
+    actor: Actor, store: StoreDep, engines: EnginesDep, response: Response, _: Admin
+) -> Actor:
     """Create an actor; 409 if the id is taken."""
     if store.get_actors([actor.id]):
         raise Conflict(f"actor '{actor.id}' exists; use PUT /actors/{actor.id} to replace it")
     store.upsert_actor(actor)
+    engines.invalidate()
     response.headers["ETag"] = etag_of(actor)
     response.headers["Location"] = f"/actors/{actor.id}"
     return actor
@@ -102,6 +106,7 @@ def replace_actor(
     actor_id: str,
     actor: Actor,
     store: StoreDep,
+    engines: EnginesDep,
     response: Response,
     _: Admin,
     if_match: Annotated[str | None, Header(description="ETag from GET")] = None,
@@ -111,6 +116,7 @@ def replace_actor(
         raise Conflict(f"body id '{actor.id}' differs from path id '{actor_id}'")
     existed = _check_if_match(store, actor_id, if_match) is not None
     store.upsert_actor(actor)
+    engines.invalidate()
     response.headers["ETag"] = etag_of(actor)
     if not existed:
         response.status_code = status.HTTP_201_CREATED
@@ -121,6 +127,7 @@ def replace_actor(
 def delete_actor(
     actor_id: str,
     store: StoreDep,
+    engines: EnginesDep,
     _: Admin,
     cascade: bool = False,
     if_match: Annotated[str | None, Header(description="ETag from GET")] = None,
@@ -129,4 +136,5 @@ def delete_actor(
     if _check_if_match(store, actor_id, if_match) is None:
         raise NotFound("actor", actor_id)
     store.delete_actor(actor_id, cascade=cascade)
+    engines.invalidate()
     return DeleteResult(deleted=actor_id)
