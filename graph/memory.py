@@ -75,20 +75,37 @@ def _project_node(project_id: str) -> Node:
     return ("project", project_id)
 
 
+_new = object.__new__
+_set = object.__setattr__
+
+
+def _clone(model: Any) -> Any:
+    """A shallow copy of a pydantic model without re-validation (faster than ``model_copy``)."""
+    new = _new(model.__class__)
+    _set(new, "__dict__", model.__dict__.copy())
+    _set(new, "__pydantic_fields_set__", set(model.__pydantic_fields_set__))
+    _set(new, "__pydantic_extra__", None)
+    _set(new, "__pydantic_private__", None)
+    return new
+
+
+def _clone_statement(statement: Any) -> Any:
+    new = _clone(statement)
+    new.__dict__["concepts"] = list(statement.concepts)
+    return new
+
+
 def _copy_actor(actor: Actor) -> Actor:
     """A deep copy of an actor, several times faster than ``copy.deepcopy``."""
-    return actor.model_copy(
-        update={
-            "competences": [c.model_copy() for c in actor.competences],
-            "offers": [o.model_copy(update={"concepts": list(o.concepts)}) for o in actor.offers],
-            "requests": [
-                r.model_copy(update={"concepts": list(r.concepts)}) for r in actor.requests
-            ],
-            "memberships": [m.model_copy() for m in actor.memberships],
-            "collaborations": [c.model_copy() for c in actor.collaborations],
-            "aliases": list(actor.aliases),
-        }
-    )
+    new: Actor = _clone(actor)
+    fields = new.__dict__
+    fields["competences"] = [_clone(c) for c in actor.competences]
+    fields["offers"] = [_clone_statement(o) for o in actor.offers]
+    fields["requests"] = [_clone_statement(r) for r in actor.requests]
+    fields["memberships"] = [_clone(m) for m in actor.memberships]
+    fields["collaborations"] = [_clone(c) for c in actor.collaborations]
+    fields["aliases"] = list(actor.aliases)
+    return new
 
 
 def _copy_concept(concept: Concept) -> Concept:
@@ -316,7 +333,9 @@ class MemoryStore:
             )
         self._commit(changes, {})
 
-    def _plan_actors(self, actors: Sequence[Actor]) -> tuple[dict[str, Actor | None], WriteReport]:
+    def _plan_actors(
+        self, actors: Sequence[Actor], *, copy: bool = True
+    ) -> tuple[dict[str, Actor | None], WriteReport]:
         problems: list[RowProblem] = []
         first_row: dict[str, int] = {}
         batch: dict[str, Actor] = {}
@@ -358,7 +377,7 @@ class MemoryStore:
                 continue
             else:
                 report.updated.append(ident)
-            changes[ident] = _copy_actor(batch[ident])
+            changes[ident] = _copy_actor(batch[ident]) if copy else batch[ident]
         return changes, report
 
     def _reference_problems(
@@ -391,11 +410,11 @@ class MemoryStore:
                     f"unknown cluster '{membership.cluster}'",
                     actor.id,
                 )
-            elif kind is not ActorKind.CLUSTER:
+            elif kind != ActorKind.CLUSTER:
                 yield RowProblem(
                     row,
                     f"memberships[{i}].cluster",
-                    f"'{membership.cluster}' is a {kind.value}, not a cluster",
+                    f"'{membership.cluster}' is a {kind}, not a cluster",
                     actor.id,
                 )
         if actor.affiliation is not None:
@@ -407,7 +426,7 @@ class MemoryStore:
                     f"unknown organisation '{actor.affiliation}'",
                     actor.id,
                 )
-            elif kind is ActorKind.EXPERT:
+            elif kind == ActorKind.EXPERT:
                 yield RowProblem(
                     row,
                     "affiliation",
@@ -420,10 +439,10 @@ class MemoryStore:
     ) -> Iterator[RowProblem]:
         """Stored actors outside the batch that would point at an actor of the wrong kind."""
         old = self._actors.get(actor.id)
-        if old is None or old.kind is actor.kind:
+        if old is None or old.kind == actor.kind:
             return
         node = _actor_node(actor.id)
-        if actor.kind is not ActorKind.CLUSTER:
+        if actor.kind != ActorKind.CLUSTER:
             members = sorted(
                 u[1]
                 for u, _, key in self._graph.in_edges(node, keys=True)
@@ -436,7 +455,7 @@ class MemoryStore:
                     f"'{actor.id}' has members ({', '.join(members)}) and must stay a cluster",
                     actor.id,
                 )
-        if actor.kind is ActorKind.EXPERT:
+        if actor.kind == ActorKind.EXPERT:
             experts = sorted(
                 u[1]
                 for u, _, key in self._graph.in_edges(node, keys=True)
@@ -737,7 +756,7 @@ class MemoryStore:
         """
         with self._lock:
             cluster = self._actors.get(cluster_id)
-            if cluster is None or cluster.kind is not ActorKind.CLUSTER:
+            if cluster is None or cluster.kind != ActorKind.CLUSTER:
                 raise NotFound("cluster", cluster_id)
             return self._member_ids(cluster_id)
 
@@ -751,7 +770,7 @@ class MemoryStore:
         """
         with self._lock:
             org = self._actors.get(organisation_id)
-            if org is None or org.kind is ActorKind.EXPERT:
+            if org is None or org.kind == ActorKind.EXPERT:
                 raise NotFound("organisation", organisation_id)
             return sorted(
                 u[1]
@@ -1061,7 +1080,7 @@ class MemoryStore:
         try:
             concept_changes, _ = self._plan_concepts(concepts)
             self._apply_concepts(concept_changes)
-            actor_changes, _ = self._plan_actors(actors)
+            actor_changes, _ = self._plan_actors(actors, copy=False)
             self._apply_actors(actor_changes)
         except BatchRejected as e:
             self._reset()
