@@ -26,5 +26,9 @@ def _register() -> None:
 
     app.command("match")(match_cmd.match)
 
+    from matchmaker.cli import generate_cmd
+
+    app.command("generate")(generate_cmd.generate)
+
 
 _register()
