@@ -328,6 +328,7 @@ class LocalNeo4j:
     def _spawn(self, port: int, wait_s: float, data_dir: Path | None) -> str:
         java = find_java_home() / "bin" / "java"
         data = Path(data_dir) if data_dir is not None else self.home / f"data-{port}"
+        fresh = not data.exists()
         data.mkdir(parents=True, exist_ok=True)
         self.logs_dir.mkdir(parents=True, exist_ok=True)
         ready = self.home / f"{self.instance}.ready"
@@ -375,6 +376,8 @@ class LocalNeo4j:
         except StoreUnavailable:
             self._kill(proc.pid, grace_s=10)
             self._forget()
+            if fresh:
+                shutil.rmtree(data, ignore_errors=True)
             if "Address already in use" in self._log_tail():
                 raise _PortTaken(port) from None
             raise

@@ -32,6 +32,7 @@ from graph.protocol import ActorQuery, Counts, Outcome, Page, Snapshot, WriteRep
 from graph.search_types import CandidateQuery, CandidateResult
 from matchmaker.errors import (
     BatchRejected,
+    ConfigurationError,
     Conflict,
     MatchmakerError,
     NotFound,
@@ -46,6 +47,7 @@ from matchmaker.nuts import ISO_TO_NUTS, NUTS_TO_ISO
 from matchmaker.settings import Settings
 
 CHUNK = 1000
+URI_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
 MAX_LIMIT = 1000
 
 T = TypeVar("T")
@@ -91,6 +93,7 @@ class Neo4jStore:
         max_retry_time: seconds the driver retries transient failures of one call.
 
     Raises:
+        ConfigurationError: the URI scheme is not a Bolt or Neo4j one.
         StoreUnavailable: the server cannot be reached (schema creation runs at init).
         StoreError: the server rejected the schema statements.
 
@@ -111,6 +114,12 @@ class Neo4jStore:
         connection_timeout: float = 10.0,
         max_retry_time: float = 15.0,
     ) -> None:
+        scheme = uri.split("://", 1)[0].lower() if "://" in uri else ""
+        if scheme not in URI_SCHEMES:
+            raise ConfigurationError(
+                f"NEO4J_URI '{uri}' must start with one of "
+                f"{', '.join(s + '://' for s in URI_SCHEMES)}"
+            )
         self._uri = uri
         self._database = database
         self._closed = False

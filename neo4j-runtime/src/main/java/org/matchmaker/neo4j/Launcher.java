@@ -51,15 +51,16 @@ public final class Launcher {
         }
         Files.createDirectories(home);
 
-        DatabaseManagementService service = new DatabaseManagementServiceBuilder(home)
-                .setConfig(BoltConnector.enabled, true)
-                .setConfig(BoltConnector.listen_address, new SocketAddress("127.0.0.1", port))
-                .setConfig(BoltConnector.advertised_address, new SocketAddress("127.0.0.1", port))
-                .setConfig(HttpConnector.enabled, false)
-                .setConfig(HttpsConnector.enabled, false)
-                .setConfig(GraphDatabaseSettings.auth_enabled, false)
-                .setConfig(GraphDatabaseSettings.pagecache_memory, ByteUnit.mebiBytes(pageCacheMb))
-                .build();
+        DatabaseManagementService service;
+        try {
+            service = start(home, port, pageCacheMb);
+        } catch (Throwable failure) {
+            System.out.println("FAILED " + failure);
+            failure.printStackTrace(System.out);
+            System.out.flush();
+            Runtime.getRuntime().halt(1);
+            return;
+        }
 
         CountDownLatch stopped = new CountDownLatch(1);
         Path ready = readyFile;
@@ -96,6 +97,18 @@ public final class Launcher {
         System.out.println(line);
         System.out.flush();
         stopped.await();
+    }
+
+    private static DatabaseManagementService start(Path home, int port, long pageCacheMb) {
+        return new DatabaseManagementServiceBuilder(home)
+                .setConfig(BoltConnector.enabled, true)
+                .setConfig(BoltConnector.listen_address, new SocketAddress("127.0.0.1", port))
+                .setConfig(BoltConnector.advertised_address, new SocketAddress("127.0.0.1", port))
+                .setConfig(HttpConnector.enabled, false)
+                .setConfig(HttpsConnector.enabled, false)
+                .setConfig(GraphDatabaseSettings.auth_enabled, false)
+                .setConfig(GraphDatabaseSettings.pagecache_memory, ByteUnit.mebiBytes(pageCacheMb))
+                .build();
     }
 
     private static void usage(String problem) {
