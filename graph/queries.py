@@ -242,7 +242,7 @@ RETURN [(d:Concept)-[:BROADER]->(c) | d.id] AS ids
 NARROWER_ALL: Final = """
 MATCH (c:Concept {id: $id})
 OPTIONAL MATCH (d:Concept)-[:BROADER*1..]->(c)
-RETURN collect(DISTINCT d.id) AS ids
+RETURN c.id AS id, collect(DISTINCT d.id) AS ids
 """
 
 BROADER_PARENTS: Final = """
@@ -253,7 +253,7 @@ RETURN [(c)-[:BROADER]->(p:Concept) | p.id] AS ids
 BROADER_ALL: Final = """
 MATCH (c:Concept {id: $id})
 OPTIONAL MATCH (c)-[:BROADER*1..]->(p:Concept)
-RETURN collect(DISTINCT p.id) AS ids
+RETURN c.id AS id, collect(DISTINCT p.id) AS ids
 """
 
 # ---------------------------------------------------------------- relations
@@ -272,7 +272,8 @@ COLLABORATORS: Final = """
 MATCH (a:Actor {id: $id})
 OPTIONAL MATCH (a)-[:PARTICIPATED_IN]->(p:Project)<-[:PARTICIPATED_IN]-(o:Actor)
 WHERE o.id <> a.id
-RETURN [pair IN collect(DISTINCT [o.id, p.id]) WHERE pair[0] IS NOT NULL] AS pairs
+RETURN a.id AS id,
+       [pair IN collect(DISTINCT [o.id, p.id]) WHERE pair[0] IS NOT NULL] AS pairs
 """
 
 _PROJECT_ROWS: Final = """
