@@ -20,7 +20,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from graph.protocol import GraphStore, Snapshot
-from matchmaker.errors import NotFound
+from matchmaker.errors import NotFound, ValidationFailed
 from matchmaker.matching.explain import explain
 from matchmaker.matching.index import KINDS, FloatArray, IntArray, MatchIndex
 from matchmaker.matching.profiles import (
@@ -197,32 +197,41 @@ class MatchEngine:
         return Scores(a, values, contributions, total, partnered, introduced, candidate)
 
     def _filter(self, scores: Scores, options: MatchOptions, profile: Profile) -> BoolArray:
-        ix = self.index
-        keep = scores.candidate.copy()
-        a = scores.query
+        keep = scores.candidate & self._allowed(scores.query, None, options, profile)
         if options.exclude_partners:
             keep &= ~scores.partnered
-        if options.kinds:
-            wanted = np.array([k in options.kinds for k in KINDS])
-            keep &= wanted[ix.kind_codes]
-        if options.regions:
-            prefixes = tuple(r.strip().upper() for r in options.regions)
-            ok = np.array([r.startswith(prefixes) for r in ix.regions])
-            keep &= ok[ix.region_codes]
-        if options.countries:
-            wanted_c = {c.strip().upper() for c in options.countries}
-            ok = np.array([c in wanted_c for c in ix.countries])
-            keep &= ok[ix.country_codes]
-        scope = options.scope or profile.scope
-        if scope == "same_region":
-            keep &= ix.region_codes == ix.region_codes[a]
-        elif scope == "other_regions":
-            keep &= ix.region_codes != ix.region_codes[a]
-        for other in options.exclude_ids:
-            if other in ix.pos:
-                keep[ix.pos[other]] = False
         if options.min_score > 0:
             keep &= scores.total >= options.min_score
+        return keep
+
+    def _allowed(
+        self, a: int, at: IntArray | None, options: MatchOptions, profile: Profile
+    ) -> BoolArray:
+        """The request's kind, region, country, scope and id filters at positions ``at``
+        (all positions for ``None``)."""
+        ix = self.index
+        kinds = ix.kind_codes if at is None else ix.kind_codes[at]
+        regions = ix.region_codes if at is None else ix.region_codes[at]
+        countries = ix.country_codes if at is None else ix.country_codes[at]
+        keep: BoolArray = np.ones(len(kinds), dtype=bool)
+        if options.kinds:
+            wanted = np.array([k in options.kinds for k in KINDS])
+            keep &= wanted[kinds]
+        if options.regions:
+            prefixes = tuple(r.strip().upper() for r in options.regions)
+            keep &= np.array([r.startswith(prefixes) for r in ix.regions])[regions]
+        if options.countries:
+            wanted_c = {c.strip().upper() for c in options.countries}
+            keep &= np.array([c in wanted_c for c in ix.countries])[countries]
+        scope = options.scope or profile.scope
+        if scope == "same_region":
+            keep &= regions == ix.region_codes[a]
+        elif scope == "other_regions":
+            keep &= regions != ix.region_codes[a]
+        excluded = [ix.pos[other] for other in options.exclude_ids if other in ix.pos]
+        if excluded:
+            positions = np.arange(ix.size) if at is None else at
+            keep &= ~np.isin(positions, excluded)
         return keep
 
     def ranked(self, scores: Scores, keep: BoolArray, limit: int | None) -> IntArray:
@@ -350,6 +359,143 @@ class MatchEngine:
             if progress is not None:
                 progress(actor_id)
             yield actor_id, result
+
+    def _transposed(self, name: str) -> sp.csr_array:
+        key = name + ".T"
+        if key not in self.index._csc:
+            self.index._csc[key] = sp.csr_array(self.index.csc(name).T)
+        return self.index._csc[key]
+
+    def _exact_at(
+        self, a: int, at: IntArray, compiled: CompiledProfile, options: MatchOptions
+    ) -> tuple[FloatArray, BoolArray]:
+        """Totals at positions ``at`` and whether each is a kept candidate: the same formulas as
+        :meth:`scores`, evaluated row-wise for a few positions."""
+        ix = self.index
+        profile = compiled.profile
+        c = len(ix.space.ids)
+        w = compiled.weights
+
+        def dense(matrix: sp.csr_array) -> FloatArray:
+            vec = np.zeros(c)
+            cols, vals = _row(matrix, a)
+            vec[cols] = vals
+            return vec
+
+        needs = ix.cov[at] @ dense(ix.req)
+        offers = ix.req[at] @ dense(ix.cov)
+        similarity = np.minimum(ix.comp[at] @ dense(ix.comp_kernel), 1.0)
+        value_chain = compiled.value_chain_row(int(ix.masks[a]))[ix.masks[at]]
+        policy = profile.region
+        region = np.where(
+            ix.region_codes[at] == ix.region_codes[a],
+            policy.same_region,
+            np.where(
+                ix.country_codes[at] == ix.country_codes[a],
+                policy.same_country,
+                policy.other_country,
+            ),
+        )
+        kind = compiled.kind_table[ix.kind_codes[a]][ix.kind_codes[at]]
+        partners = self._partners(a)
+        partnered = np.isin(at, partners)
+        reach = np.zeros(ix.groups.shape[1])
+        if len(partners):
+            reach[np.unique(ix.groups[partners].indices)] = 1.0
+        introduced = ((ix.groups[at] @ reach) > 0) & ~partnered & (at != a)
+        network = np.where(introduced, profile.network.introduced, 0.0)
+        factor = np.ones(len(at))
+        if profile.network.partners == "downweight":
+            factor[partnered] = profile.network.partner_factor
+        total = np.zeros(len(at))
+        for weight, values in zip(
+            w, (needs, offers, similarity, value_chain, region, kind, network), strict=True
+        ):
+            total += values * (weight * factor)
+        keep = ((needs + offers + similarity) > 0) & (at != a)
+        if profile.network.partners == "exclude" or options.exclude_partners:
+            keep &= ~partnered
+        keep &= self._allowed(a, at, options, profile)
+        if options.min_score > 0:
+            keep &= total >= options.min_score
+        return total, keep
+
+    def _partners(self, a: int) -> IntArray:
+        groups = self.index.csc("groups")
+        cols, _ = _row(self.index.groups, a)
+        members = [groups.indices[groups.indptr[g] : groups.indptr[g + 1]] for g in cols.tolist()]
+        if not members:
+            return np.zeros(0, dtype=np.int64)
+        found = np.unique(np.concatenate(members))
+        result: IntArray = found[found != a]
+        return result
+
+    def top_all(
+        self,
+        actor_ids: Iterable[str],
+        options: MatchOptions | None = None,
+        *,
+        block: int = 256,
+        sample: int | None = None,
+        progress: Callable[[int], None] | None = None,
+    ) -> Iterator[tuple[str, list[tuple[str, float]]]]:
+        """Top partners ``(id, score)`` for many actors, without explanations.
+
+        Scores a block of actors at once with sparse products for the concept components, then
+        evaluates exactly only the partners whose upper bound can still reach the top list: the
+        ``sample`` best by bound set a threshold, the rest is pruned by it. Gives the same lists
+        as :meth:`top_ids` (diversity limits are not supported here).
+
+        Raises
+        ------
+        ValidationFailed
+            If ``options`` asks for diversity limits.
+        """
+        options = options or MatchOptions()
+        if options.per_organisation is not None or options.per_region is not None:
+            raise ValidationFailed("top_all does not apply diversity limits; use match_many")
+        compiled = self.resolve(options)
+        ix = self.index
+        w = compiled.weights
+        coeff = [max(x, 1e-12) for x in w[:3]]
+        region_best = max(
+            compiled.profile.region.same_region,
+            compiled.profile.region.same_country,
+            compiled.profile.region.other_country,
+        )
+        context_fixed = w[4] * region_best + w[6] * compiled.profile.network.introduced
+        k = options.top
+        sample = sample if sample is not None else max(4 * k, 64)
+        positions = [self.position(i) for i in actor_ids]
+        for start in range(0, len(positions), block):
+            q = np.array(positions[start : start + block], dtype=np.int64)
+            sim = ix.comp_kernel[q] @ self._transposed("comp")
+            sim.data = np.minimum(sim.data, 1.0)
+            bound = sp.csr_array(
+                coeff[0] * (ix.req[q] @ self._transposed("cov"))
+                + coeff[1] * (ix.cov[q] @ self._transposed("req"))
+                + coeff[2] * sim
+            )
+            for r, a in enumerate(q.tolist()):
+                cols = bound.indices[bound.indptr[r] : bound.indptr[r + 1]].astype(np.int64)
+                ub = bound.data[bound.indptr[r] : bound.indptr[r + 1]]
+                context = (
+                    context_fixed
+                    + w[3] * float(compiled.value_chain_row(int(ix.masks[a])).max())
+                    + w[5] * float(compiled.kind_table[ix.kind_codes[a]].max())
+                )
+                if len(cols) > sample:
+                    first = np.argpartition(-ub, sample)[:sample]
+                    total, keep = self._exact_at(a, cols[first], compiled, options)
+                    kept = np.sort(total[keep])
+                    threshold = kept[-k] if len(kept) >= k else 0.0
+                    cols = cols[ub + context >= threshold - 1e-9]
+                total, keep = self._exact_at(a, cols, compiled, options)
+                cols, total = cols[keep], total[keep]
+                order = np.lexsort((cols, -np.round(total, _SCORE_DECIMALS)))[:k]
+                yield ix.ids[a], [(ix.ids[int(cols[i])], float(total[i])) for i in order]
+                if progress is not None:
+                    progress(1)
 
     def top_ids(self, actor_id: str, options: MatchOptions | None = None) -> list[str]:
         """Ids of :meth:`match` without building explanations (for bulk runs)."""
