@@ -26,6 +26,10 @@ def _register() -> None:
 
     app.command("match")(match_cmd.match)
 
+    from matchmaker.cli import search_cmd
+
+    search_cmd.register(app)
+
     from matchmaker.cli import generate_cmd
 
     app.command("generate")(generate_cmd.generate)

@@ -20,9 +20,14 @@ from graph.search_types import (
 )
 from matchmaker.errors import ValidationFailed
 from matchmaker.models import ActorKind, ConceptId, Facet
+from matchmaker.normalise import Normaliser, default_normaliser
 from matchmaker.nuts import ISO_TO_NUTS, nuts_table
 from matchmaker.search.ranking import rank
-from matchmaker.search.understand import Normaliser, Understanding, understand
+from matchmaker.search.understand import Understanding, understand
+
+IMPLIED = {"proc.any_metal_am": (("mat.metal", 50),)}
+"""Concepts a query concept implies in another facet, with their weight: asking for metal AM
+also finds actors that only state metal materials (ranked below those with a metal process)."""
 
 
 class SearchRequest(BaseModel):
@@ -133,16 +138,29 @@ class SearchEngine:
 
     def __init__(self, store: GraphStore, normaliser: Normaliser | None = None) -> None:
         self.store = store
-        if normaliser is None:
-            from matchmaker.normalise import default_normaliser
-
-            normaliser = default_normaliser()
-        self.normaliser = normaliser
+        self.normaliser = normaliser if normaliser is not None else default_normaliser()
         self.labels = {c.id: (c.label, c.facet.value) for c in store.list_concepts()}
 
     def understand(self, text: str, facets: list[Facet] | None = None) -> Understanding:
         """The understanding of ``text`` (see :func:`matchmaker.search.understand.understand`)."""
         result = understand(text, self.normaliser, self.labels)
+        present = {c.concept for c in result.concepts}
+        for asked in list(result.concepts):
+            for implied, weight in IMPLIED.get(asked.concept, ()):
+                if implied in self.labels and implied not in present:
+                    present.add(implied)
+                    label, facet = self.labels[implied]
+                    result.concepts.append(
+                        asked.model_copy(
+                            update={
+                                "concept": implied,
+                                "label": label,
+                                "facet": facet,
+                                "alias": f"implied by {asked.label}",
+                                "confidence": asked.confidence * weight / 100,
+                            }
+                        )
+                    )
         if facets:
             wanted = {f.value for f in facets}
             result.concepts = [c for c in result.concepts if c.facet in wanted]

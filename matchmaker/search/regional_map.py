@@ -213,3 +213,40 @@ def map_svg(result: RegionalMap, *, cell: int = 22) -> str:
                 )
     parts.append("</svg>")
     return "\n".join(parts) + "\n"
+
+
+def map_png(result: RegionalMap, *, dpi: int = 100) -> bytes:
+    """The map as a PNG heat map (matplotlib, ``Agg`` backend): regions as rows, concepts as
+    columns, colour = location quotient (capped at 3), number = actors."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    n_regions, n_concepts = len(result.regions), len(result.concepts)
+    lq = np.array([c.lq for c in result.cells], dtype=float).reshape(n_regions, n_concepts)
+    fig, ax = plt.subplots(
+        figsize=(max(6.0, 0.3 * n_concepts + 3), max(3.0, 0.3 * n_regions + 2.5)), dpi=dpi
+    )
+    try:
+        image = ax.imshow(np.minimum(lq, 3.0), cmap="Blues", vmin=0, vmax=3, aspect="auto")
+        ax.set_xticks(range(n_concepts), [result.labels[c] for c in result.concepts], rotation=90)
+        names = nuts_table()
+        ax.set_yticks(
+            range(n_regions),
+            [f"{r} {names[r].name[:20] if r in names else ''}" for r in result.regions],
+        )
+        for k, cell in enumerate(result.cells):
+            if cell.actors:
+                i, j = divmod(k, n_concepts)
+                colour = "white" if cell.lq > 1.8 else "black"
+                ax.text(j, i, str(cell.actors), ha="center", va="center", fontsize=6, color=colour)
+        fig.colorbar(image, ax=ax, label="location quotient")
+        ax.set_title(f"Actors per region and concept ({result.total_actors} actors)")
+        fig.tight_layout()
+        out = io.BytesIO()
+        fig.savefig(out, format="png", metadata={"Software": None})
+        return out.getvalue()
+    finally:
+        plt.close(fig)

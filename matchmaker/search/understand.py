@@ -9,34 +9,128 @@ so the user sees what was searched.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from matchmaker.normalise import Normaliser
 from matchmaker.search.places import find_places
 from matchmaker.search.text import tokens_with_spans
 
 STOPWORDS = frozenset(
-    """a an and or the of in on for with by at to from any all who which what is are
-    und oder der die das den dem des mit von im in fur auf bei zu ein eine
-    et ou le la les des du de en pour avec dans un une
-    e o il lo gli di da del della per con nel nella
-    y el los las con para por
-    en het een van voor met op te
-    och i pa med for av en ett
-    og i pa med til af en et
-    si sau cu din pentru la pe
-    es vagy az egy a
-    a nebo v ve na pro s z
-    companies company firms partners partner actors actor""".split()
+    {
+        "a",
+        "an",
+        "and",
+        "or",
+        "the",
+        "of",
+        "in",
+        "on",
+        "for",
+        "with",
+        "by",
+        "at",
+        "to",
+        "from",
+        "any",
+        "all",
+        "who",
+        "which",
+        "what",
+        "is",
+        "are",
+        "und",
+        "oder",
+        "der",
+        "die",
+        "das",
+        "den",
+        "dem",
+        "des",
+        "mit",
+        "von",
+        "im",
+        "fur",
+        "auf",
+        "bei",
+        "zu",
+        "ein",
+        "eine",
+        "et",
+        "ou",
+        "le",
+        "la",
+        "les",
+        "du",
+        "de",
+        "en",
+        "pour",
+        "avec",
+        "dans",
+        "un",
+        "une",
+        "e",
+        "o",
+        "il",
+        "lo",
+        "gli",
+        "di",
+        "da",
+        "del",
+        "della",
+        "per",
+        "con",
+        "nel",
+        "nella",
+        "y",
+        "el",
+        "los",
+        "las",
+        "para",
+        "por",
+        "het",
+        "een",
+        "van",
+        "voor",
+        "met",
+        "op",
+        "te",
+        "och",
+        "i",
+        "pa",
+        "med",
+        "av",
+        "ett",
+        "og",
+        "til",
+        "af",
+        "si",
+        "sau",
+        "cu",
+        "din",
+        "pentru",
+        "pe",
+        "es",
+        "vagy",
+        "az",
+        "egy",
+        "nebo",
+        "v",
+        "ve",
+        "na",
+        "pro",
+        "s",
+        "z",
+        "companies",
+        "company",
+        "firms",
+        "partners",
+        "partner",
+        "actors",
+        "actor",
+    }
 )
 """Filler words of the partner languages (folded), never searched as text."""
-
-
-class Normaliser(Protocol):
-    """What :func:`understand` needs from :mod:`matchmaker.normalise`."""
-
-    def normalise(self, text: str) -> Any: ...
 
 
 class UnderstoodConcept(BaseModel):
@@ -108,22 +202,6 @@ class Understanding(BaseModel):
         return "; ".join(parts) if parts else "empty query: every actor passing the filters"
 
 
-def _attr(obj: Any, *names: str, default: Any = None) -> Any:
-    for name in names:
-        if hasattr(obj, name):
-            return getattr(obj, name)
-    return default
-
-
-def _span(match: Any) -> tuple[int, int]:
-    span = _attr(match, "span")
-    if span is None:
-        return int(_attr(match, "start", default=0)), int(_attr(match, "end", default=0))
-    if isinstance(span, tuple):
-        return int(span[0]), int(span[1])
-    return int(span.start), int(span.end)
-
-
 def understand(
     text: str,
     normaliser: Normaliser,
@@ -154,35 +232,29 @@ def understand(
     rest = "".join(masked)
     result = normaliser.normalise(rest)
     concepts: dict[str, UnderstoodConcept] = {}
-    covered = [False] * len(text)
-    for match in _attr(result, "matches", default=[]):
-        concept = _attr(match, "concept", "concept_id")
-        cid = concept if isinstance(concept, str) else concept.id
-        if cid not in labels:
+    for match in result.matches:
+        if match.concept not in labels:
             continue
-        start, end = _span(match)
-        for i in range(start, min(end, len(text))):
-            covered[i] = True
+        start, end = match.span
         found = UnderstoodConcept(
-            concept=cid,
-            label=labels[cid][0],
-            facet=labels[cid][1],
+            concept=match.concept,
+            label=labels[match.concept][0],
+            facet=labels[match.concept][1],
             text=text[start:end],
-            alias=str(_attr(match, "alias", default="") or ""),
-            confidence=float(_attr(match, "confidence", default=1.0)),
-            ambiguous=bool(_attr(match, "ambiguous", default=False)),
+            alias=match.alias,
+            confidence=match.confidence,
+            ambiguous=match.ambiguous,
             start=start,
             end=end,
         )
-        old = concepts.get(cid)
+        old = concepts.get(match.concept)
         if old is None or found.confidence > old.confidence:
-            concepts[cid] = found
+            concepts[match.concept] = found
     terms: list[str] = []
     ignored: list[str] = []
-    for token, start, end in tokens_with_spans(rest):
-        if any(covered[start:end]) or not token.strip():
-            continue
-        (ignored if token in STOPWORDS else terms).append(token)
+    for span in result.unmatched:
+        for token, _, _ in tokens_with_spans(span.text):
+            (ignored if token in STOPWORDS else terms).append(token)
     return Understanding(
         text=text,
         concepts=sorted(concepts.values(), key=lambda c: (c.start, c.concept)),

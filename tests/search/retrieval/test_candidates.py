@@ -6,6 +6,7 @@ import pytest
 
 from graph.protocol import GraphStore
 from graph.search_types import CandidateQuery, QueryConcept, Relation
+from matchmaker.models import ActorKind
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -78,7 +79,7 @@ def test_filters_combine(small_store: GraphStore) -> None:
     ]
     at = CandidateQuery(concepts=metal, regions=["AT"])
     assert [a for a, _ in ids(small_store, at)] == ["fotec", "waamco"]
-    at12 = CandidateQuery(concepts=metal, regions=["AT12"], kinds=["research"])
+    at12 = CandidateQuery(concepts=metal, regions=["AT12"], kinds=[ActorKind.RESEARCH])
     assert [a for a, _ in ids(small_store, at12)] == ["fotec"]
     level3 = CandidateQuery(concepts=metal, min_level=3)
     assert [a for a, _ in ids(small_store, level3)] == ["fotec", "waamco"]
