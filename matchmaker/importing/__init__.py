@@ -1,0 +1,1 @@
+"""Importers: rows from CSV, JSON and CORDIS files to validated actors."""
