@@ -28,7 +28,8 @@ ENGLISH_COUNTRIES = {
 ENGLISH_REGIONS = {
     "AT12": "Lower Austria", "AT13": "Vienna", "AT22": "Styria", "AT21": "Carinthia",
     "AT31": "Upper Austria", "AT33": "Tyrol", "BE1": "Brussels", "BE2": "Flanders",
-    "BE3": "Wallonia", "CZ08": "Moravian-Silesian|Moravia-Silesia", "DK03": "Southern Denmark",
+    "BE3": "Wallonia", "CZ08": "Moravian-Silesian|Moravia-Silesia|Ostrava",
+    "DK03": "Southern Denmark",
     "FRK": "Auvergne-Rhone-Alpes", "HU22": "Western Transdanubia", "ITH1": "South Tyrol|Bolzano",
     "RO21": "North-East Romania", "RO32": "Bucharest", "SE22": "South Sweden|Skane|Scania",
     "DE2": "Bavaria", "ITC4": "Lombardy", "ITC1": "Piedmont", "ES51": "Catalonia",
