@@ -33,6 +33,7 @@ class ReferenceScorer:
 
     def __init__(self, snapshot: Snapshot, config: EngineConfig) -> None:
         self.config = config
+        self._distances: dict[tuple[str, str], int | None] = {}
         self.actors = {a.id: a for a in snapshot.actors}
         self.parents: dict[str, list[str]] = {c.id: list(c.broader) for c in snapshot.concepts}
         for actor in snapshot.actors:
@@ -59,6 +60,12 @@ class ReferenceScorer:
 
     def distance_up(self, low: str, high: str) -> int | None:
         """Shortest number of broader steps from ``low`` to ``high`` (``None`` if unreachable)."""
+        key = (low, high)
+        if key not in self._distances:
+            self._distances[key] = self._walk_up(low, high)
+        return self._distances[key]
+
+    def _walk_up(self, low: str, high: str) -> int | None:
         frontier, seen, steps = [low], {low}, 0
         while frontier:
             if high in frontier:
