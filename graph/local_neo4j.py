@@ -453,6 +453,27 @@ class LocalNeo4j:
         if state is not None:
             shutil.rmtree(state["data_dir"], ignore_errors=True)
 
+    @contextlib.contextmanager
+    def claim(self) -> Iterator[bool]:
+        """Try to take exclusive use of this server for a while (e.g. one test session).
+
+        Yields ``True`` if no one else holds the claim, ``False`` otherwise (never blocks). The
+        claim is an advisory lock on ``<home>/<instance>.claim``, released when the block ends
+        or the process dies; test sessions use it so that two of them never clear each other's
+        data on a shared server.
+        """
+        self.home.mkdir(parents=True, exist_ok=True)
+        with (self.home / f"{self.instance}.claim").open("w") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                yield False
+                return
+            try:
+                yield True
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
     # helpers
     def _read_state(self) -> dict[str, Any] | None:
         try:

@@ -83,3 +83,11 @@ def test_fetch_is_offline_once_done(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PATH", "")
     server.fetch()
     assert any(server.lib_dir.glob("neo4j-kernel-*.jar"))
+
+
+def test_claim_is_exclusive_and_released(tmp_path: Path) -> None:
+    server = LocalNeo4j(tmp_path, instance="claimed")
+    with server.claim() as first, server.claim() as second:
+        assert (first, second) == (True, False)
+    with server.claim() as again:
+        assert again
