@@ -9,7 +9,7 @@ How it works (see ``docs/taxonomy.md`` for the full rules):
 2. **Exact aliases first.** Each alias is indexed by its *compact key*: its folded tokens joined
    without separators, so ``Ti-6Al-4V`` = ``Ti6Al4V`` = ``ti 6al 4v`` and ``PBF-LB/M`` =
    ``pbf lb m``. Token n-grams are joined across spaces, hyphens, slashes, ``+``, ``&``,
-   apostrophes and a dot between digits (``1.4404``), never across other punctuation.
+   ``|``, apostrophes and a dot between digits (``1.4404``), never across other punctuation.
 3. **Fuzzy second** (rapidfuzz), only for n-grams whose compact form has at least
    :data:`MIN_FUZZY_CHARS` characters, against aliases of the same token count:
    ``fuzz.ratio`` for one token (typos: *Inconnel*, *titanum*, *Laserstrahlschmelzn*),
@@ -84,7 +84,7 @@ LINKERS = frozenset({"s", "n", "e", "en", "es", "er"})
 _SPELLED = {"ß": "ss", "ø": "o", "æ": "ae", "ł": "l", "đ": "d", "œ": "oe", "ı": "i", "ŀ": "l"}
 _DROPPED = frozenset("®™©℠")
 _TOKEN = re.compile(r"[^\W_]+")
-_JOIN_GAP = re.compile(r"[\s\-\u2010-\u2015\u2212/+&'`´’·]*")
+_JOIN_GAP = re.compile(r"[\s\-\u2010-\u2015\u2212/+&|'`´’·]*")
 _SENTENCE_END = re.compile(r"[.!?:;]\s*$|^\s*$")
 
 # Function words of the supported languages, folded (no diacritics). Not reported as unmatched.
