@@ -94,14 +94,14 @@ this that these those we our us you your they their them he she his her which wh
 also such other more most very can could will would shall should may might must do does did has
 have had not no nor but if then than so into onto over under up out about between among per via
 within across through during before after both each all any some own same only just well both
-including including e g i eg ie etc one two three four five six ten several many new
+including e g i eg ie etc one two three four five six ten several many new since until while
 der die das den dem des ein eine einen einem einer eines und oder im mit von vom zu zum zur fur
 auf an am aus bei nach uber unter wir sie es ist sind wird werden wurde auch als sowie bis durch
 unsere unser unseren unserer unserem ihre ihr ihren sich nicht wie so z b bzw usw sowohl zwei drei
-vier funf fur dieser diese dieses jeder jede alle sehr mehr noch nur um gegen ohne
+vier funf dieser diese dieses jeder jede alle sehr mehr noch nur um gegen ohne seit ab zwischen
 le la les l un une des du de d et ou en dans par pour sur avec au aux ce cet cette ces est sont
 nous vous notre nos qui que qu se sa son ses leur leurs ne pas plus y il elle ils elles etre ete
-comme ainsi egalement entre sans sous chez tout tous toute toutes deux trois
+comme ainsi egalement entre sans sous chez tout tous toute toutes deux trois depuis
 il lo gli i un uno una di del della dei degli delle dello dell e ed o nel nella nei nelle nell con
 su sul sulla sui da dal dalla dai a al alla ai all agli che sono noi nostro nostra nostri nostre
 ci si non come anche tra fra questo questa questi queste quello quella per due tre
@@ -111,14 +111,14 @@ si sau in din de la cu pe pentru prin spre al ale ai o unei unui niste care ce e
 nostru noastra nostri noastre sa nu mai ca dintre intre fara dupa acest aceasta aceste acestea
 cel cea cei cele doua trei
 az es egy is hogy nem van vagy meg mint mar csak el ki be fel le altal valamint illetve mas
-minden ez azt ezt ket harom
+minden ez azt ezt ket harom ota
 v ve na s se z ze k ke u do od pro pri po za je jsou i nebo ze ktery ktera ktere jako take by to
 tak jeho jeji dva tri
 og af at til med pa for er et den det de som fra vi har kan om eller ved der hos samt vores
-to tre
-och av att till med pa for ar ett fran inom var vara oss tva
+to tre siden
+och av att till med pa for ar ett fran inom var vara oss tva sedan
 het een en van op met voor te aan door bij uit om als zijn wij we ons onze of tot naar die dat
-dit deze ook worden wordt twee drie
+dit deze ook worden wordt twee drie sinds
 """
 STOP_WORDS = frozenset(_STOP_TEXT.split())
 _UNIT_TEXT = """
