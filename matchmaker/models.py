@@ -8,6 +8,7 @@ assignment. Error messages name the field; batch helpers add the row (see
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any, Self
 
@@ -111,12 +112,37 @@ Level = Annotated[int, Field(ge=1, le=3)]
 """Competence level: 1 = basic / some experience, 2 = proficient, 3 = leading / expert."""
 
 
+def _check_utc(value: datetime) -> datetime:
+    offset = value.utcoffset()
+    if offset is None:
+        raise ValueError("must be timezone-aware (UTC)")
+    if offset.total_seconds() != 0:
+        raise ValueError("must be in UTC")
+    return value
+
+
+UtcDateTime = Annotated[datetime, AfterValidator(_check_utc)]
+
+
+class Provenance(Strict):
+    """Where a fact came from: a source (``"file:members-at.csv"``, ``"api:ops"``,
+    ``"merge:other-id"``), the 1-based data row when there is one, and when it was recorded."""
+
+    source: ShortText
+    row: int | None = None
+    at: UtcDateTime
+
+
+ProvenanceList = Annotated[list[Provenance], Field(default_factory=list, max_length=50)]
+
+
 class Competence(Strict):
     """What an actor can do, at what level, and the text that shows it."""
 
     concept: ConceptId
     level: Level = 2
     evidence: LongText = ""
+    provenance: ProvenanceList
 
 
 class Statement(Strict):
@@ -124,6 +150,7 @@ class Statement(Strict):
 
     concepts: list[ConceptId] = Field(default_factory=list, max_length=50)
     text: LongText = ""
+    provenance: ProvenanceList
 
     @model_validator(mode="after")
     def _not_empty(self) -> Self:
@@ -146,6 +173,7 @@ class Membership(Strict):
     cluster: Identifier
     since: Annotated[int, Field(ge=1900, le=2100)] | None = None
     role: ShortText = ""
+    provenance: ProvenanceList
 
 
 class Collaboration(Strict):
@@ -155,6 +183,37 @@ class Collaboration(Strict):
     title: ShortText = ""
     year: Annotated[int, Field(ge=1950, le=2100)]
     role: ShortText = ""
+    provenance: ProvenanceList
+
+
+class NameVariant(Strict):
+    """A name under which a source knows the actor."""
+
+    name: Name
+    provenance: ProvenanceList
+
+
+class Repointed(Strict):
+    """A reference of a third actor that a merge moved from the merged-away actor to the kept
+    one: a membership (stored as it was) or the affiliation. ``had_keep`` says the third actor
+    was already a member of the kept actor, so the membership was folded into that one."""
+
+    actor: Identifier
+    membership: Membership | None = None
+    affiliation: bool = False
+    had_keep: bool = False
+
+
+class MergeRecord(Strict):
+    """What :func:`matchmaker.merge.merge` needs to undo a merge: both actors as they were,
+    the references it moved, the source and the time."""
+
+    other_id: Identifier
+    source: ShortText
+    at: UtcDateTime
+    keep_before: Actor
+    other: Actor
+    repointed: list[Repointed] = Field(default_factory=list)
 
 
 def _check_country(value: str) -> str:
@@ -211,6 +270,8 @@ class Actor(Strict):
     collaborations: list[Collaboration] = Field(default_factory=list, max_length=500)
     affiliation: Identifier | None = None
     aliases: list[Name] = Field(default_factory=list, max_length=50)
+    name_variants: list[NameVariant] = Field(default_factory=list, max_length=50)
+    merged_from: list[MergeRecord] = Field(default_factory=list, max_length=50)
 
     # The field validators below repeat the cross-field checks of ``_consistent`` so that a
     # ValidationError on construction names the offending field; ``_consistent`` still covers
@@ -290,6 +351,9 @@ class Actor(Strict):
         if self.affiliation:
             refs.add(self.affiliation)
         return refs
+
+
+MergeRecord.model_rebuild()
 
 
 class Project(Strict):
