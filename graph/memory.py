@@ -21,6 +21,7 @@ crash mid-save leaves the previous file intact.
 from __future__ import annotations
 
 import bisect
+import gc
 import json
 import os
 import tempfile
@@ -73,6 +74,35 @@ def _concept_node(concept_id: str) -> Node:
 
 def _project_node(project_id: str) -> Node:
     return ("project", project_id)
+
+
+BULK = 1000
+_gc_guard = threading.Lock()
+_gc_pauses = 0
+_gc_was_enabled = False
+
+
+@contextmanager
+def _gc_paused(size: int) -> Iterator[None]:
+    """Pause the cyclic garbage collector while a bulk operation (``size`` >= ``BULK``) creates
+    many long-lived objects; its repeated scans would otherwise dominate the run time. Nested
+    and concurrent pauses restore the collector's previous state once the last one ends."""
+    global _gc_pauses, _gc_was_enabled
+    if size < BULK:
+        yield
+        return
+    with _gc_guard:
+        if _gc_pauses == 0:
+            _gc_was_enabled = gc.isenabled()
+            gc.disable()
+        _gc_pauses += 1
+    try:
+        yield
+    finally:
+        with _gc_guard:
+            _gc_pauses -= 1
+            if _gc_pauses == 0 and _gc_was_enabled:
+                gc.enable()
 
 
 _new = object.__new__
@@ -194,7 +224,8 @@ class MemoryStore:
         self._dirty = False
         self._reset()
         if self._path is not None and self._path.exists():
-            self._load(self._path)
+            with _gc_paused(BULK):
+                self._load(self._path)
 
     def _reset(self) -> None:
         self._search_version = getattr(self, "_search_version", 0) + 1
@@ -265,7 +296,7 @@ class MemoryStore:
         StoreError
             If the file cannot be saved (the write is undone).
         """
-        with self._lock:
+        with self._lock, _gc_paused(len(actors)):
             changes, report = self._plan_actors(actors)
             self._commit(changes, {})
             return report
@@ -490,7 +521,8 @@ class MemoryStore:
         """The stored actors among these ids, in id order; missing ids are skipped."""
         with self._lock:
             found = sorted({i for i in actor_ids if i in self._actors})
-            return [_copy_actor(self._actors[i]) for i in found]
+            with _gc_paused(len(found)):
+                return [_copy_actor(self._actors[i]) for i in found]
 
     def list_actors(
         self, query: ActorQuery | None = None, *, limit: int = 50, after: str | None = None
@@ -847,7 +879,7 @@ class MemoryStore:
 
     def snapshot(self) -> Snapshot:
         """All actors, concepts and projects, ordered by id (copies)."""
-        with self._lock:
+        with self._lock, _gc_paused(len(self._actors)):
             projects = sorted(n for n in self._graph.nodes if n[0] == "project")
             return Snapshot(
                 actors=[_copy_actor(self._actors[i]) for i in self._ids.items],
