@@ -78,3 +78,15 @@ def test_limit_out_of_bounds_is_rejected(loaded: GraphStore, limit: int) -> None
 def test_limit_bounds_are_inclusive(loaded: GraphStore) -> None:
     assert len(loaded.list_actors(limit=1).items) == 1
     assert len(loaded.list_actors(limit=1000).items) == len(sample.ACTOR_IDS)
+
+
+def test_many_actors_in_bulk_batches_page_in_order(loaded: GraphStore) -> None:
+    bulk = [sample.actor(f"bulk-{i:03d}", region="SE11") for i in range(150, 0, -1)]
+    bulk += [sample.actor(f"a-{i:03d}", region="FR10") for i in range(80)]
+    assert len(loaded.upsert_actors(bulk).created) == 230
+    doomed = [f"bulk-{i:03d}" for i in range(1, 151, 2)] + [f"a-{i:03d}" for i in range(0, 80, 3)]
+    assert loaded.delete_actors(doomed) == len(doomed)
+    expected = sorted({*sample.ACTOR_IDS, *(a.id for a in bulk)} - set(doomed))
+    flat = [i for page in _all_pages(loaded, 7) for i in page]
+    assert flat == expected
+    assert loaded.list_actors(ActorQuery(countries=["SE"]), limit=1).total == 75
