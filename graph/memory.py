@@ -903,9 +903,10 @@ class MemoryStore:
     def clear(self) -> None:
         """Remove everything (and save the empty store if persisted)."""
         with self._lock:
+            previous = dict(vars(self))
             self._reset()
             self._dirty = True
-            self._after_write(lambda: None)
+            self._after_write(lambda: vars(self).update(previous))
 
     # ------------------------------------------------------------------ applying changes
 
@@ -1044,6 +1045,9 @@ class MemoryStore:
     def deferred_save(self) -> Iterator[MemoryStore]:
         """Group several write calls into one save, made when the block ends.
 
+        Writes of other threads during the block are saved with it; nested blocks save when
+        the outermost one ends.
+
         Examples
         --------
         >>> store = MemoryStore()
@@ -1052,12 +1056,13 @@ class MemoryStore:
         """
         with self._lock:
             self._deferred += 1
-            try:
-                yield self
-            finally:
+        try:
+            yield self
+        finally:
+            with self._lock:
                 self._deferred -= 1
-            if not self._deferred and self._dirty and self._path is not None and self._autosave:
-                self.save()
+                if not self._deferred and self._dirty and self._path and self._autosave:
+                    self.save()
 
     def save(self, path: Path | None = None) -> None:
         """Write the store atomically to ``path`` (default: the store's own file).

@@ -85,6 +85,8 @@ def test_failed_replace_keeps_file_and_memory_as_before(
         store.upsert_actors([sample.actor("newco"), sample.actor("cl-bavaria", "cluster")])
     with pytest.raises(StoreError):
         store.delete_actor("cl-am-austria", cascade=True)
+    with pytest.raises(StoreError):
+        store.clear()
     monkeypatch.undo()
 
     assert path.read_bytes() == before_file
