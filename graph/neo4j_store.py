@@ -179,7 +179,14 @@ class Neo4jStore:
             raise StoreUnavailable(
                 f"Neo4j at {self._uri} refused the credentials ({action}): {e}"
             ) from e
-        except (Neo4jError, DriverError) as e:
+        except Neo4jError as e:
+            if "OutOfMemoryError" in (e.code or ""):
+                raise StoreError(
+                    f"Neo4j ran out of transaction memory ({action}); nothing was stored. Split "
+                    f"the batch (about 20,000 actors fit a 1 GB server heap): {e.message}"
+                ) from e
+            raise StoreError(f"Neo4j failed ({action}): {e}") from e
+        except DriverError as e:
             raise StoreError(f"Neo4j failed ({action}): {e}") from e
         except (OSError, ValueError) as e:
             raise StoreUnavailable(f"Neo4j at {self._uri} cannot be used ({action}): {e}") from e
@@ -250,7 +257,9 @@ class Neo4jStore:
         Raises:
             BatchRejected: duplicate ids in the batch or dangling references (rows 1-based);
                 nothing is written then.
-            StoreUnavailable, StoreError: the database failed; nothing is written.
+            StoreUnavailable, StoreError: the database failed; nothing is written. A batch too
+                big for the server's transaction memory (with the local server's 1 GB heap,
+                somewhere between 20,000 and 100,000 actors) fails this way: split it.
         """
         actors = list(actors)
         if not actors:
