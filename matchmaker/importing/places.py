@@ -128,10 +128,10 @@ ES21 san sebastian donostia bilbao | ES13 santander
 FI1B helsinki espoo vantaa | FI19 tampere turku | FI1D oulu kuopio
 FR10 paris | FRK2 lyon grenoble | FRJ2 toulouse | FRJ1 montpellier | FRL0 marseille
 FRF1 strasbourg | FRG0 nantes
-GR EL30 athina athens | EL52 thessaloniki | EL43 heraklion iraklio
+EL30 athina athens | EL52 thessaloniki | EL43 heraklion iraklio
 HR05 zagreb | HU11 budapest | HU22 gyor | HU33 szeged
 IE06 dublin | IE05 cork limerick | IE04 galway
-IT ITI4 roma rome | ITC4 milano milan bergamo brescia pavia | ITC1 torino turin
+ITI4 roma rome | ITC4 milano milan bergamo brescia pavia | ITC1 torino turin
 ITC3 genova genoa | ITH5 bologna modena reggio emilia parma | ITI1 firenze florence pisa siena
 ITF3 napoli naples | ITH4 trieste udine | ITH3 padova venezia venice verona
 ITH2 trento rovereto | ITH1 bolzano bozen | ITF4 bari lecce
@@ -160,7 +160,7 @@ def _city_table() -> dict[tuple[str, str], str]:
         words = group.split()
         if not words:
             continue
-        if words[0] == "GR":
+        if len(words[0]) == 2:
             words = words[1:]
         code = words[0]
         region = valid[code]
