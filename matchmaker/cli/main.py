@@ -34,5 +34,9 @@ def _register() -> None:
 
     app.command("generate")(generate_cmd.generate)
 
+    from matchmaker.cli import import_cmd
+
+    import_cmd.register(app)
+
 
 _register()
