@@ -15,9 +15,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextC
 from rich.table import Table
 
 from matchmaker.cli.common import open_cli_store
-from matchmaker.dedupe import DedupeConfig, find_candidates
+from matchmaker.dedupe import DedupeConfig
 from matchmaker.errors import MatchmakerError, RowProblem, ValidationFailed
-from matchmaker.importing.apply import ImportReport, all_actors, dedupe_record, import_parsed
+from matchmaker.importing.apply import ImportReport, actor_candidates, all_actors, import_parsed
 from matchmaker.importing.formats import load_mapping, parse_text
 from matchmaker.merge import merge_in_store, resolve_actor_id, unmerge_in_store
 
@@ -178,11 +178,7 @@ def duplicates_command(
         finally:
             store.close()
         config = DedupeConfig(threshold=threshold, min_score=min(min_score, threshold))
-        found = [
-            c
-            for c in find_candidates([dedupe_record(a) for a in actors], config)
-            if c.score >= min_score
-        ]
+        found = [c for c in actor_candidates(actors, config) if c.score >= min_score]
     except MatchmakerError as error:
         raise _fail(console, error) from error
     names = {a.id: a.name for a in actors}

@@ -13,7 +13,7 @@ from graph.protocol import GraphStore
 from matchmaker.dedupe import Candidate, DedupeConfig, DedupeRecord, find_candidates
 from matchmaker.errors import BatchRejected, RowProblem
 from matchmaker.importing.rows import ParsedFile, validate_rows
-from matchmaker.merge import merge_in_store
+from matchmaker.merge import absorbed_ids, merge_in_store
 from matchmaker.models import Actor, ActorKind
 from matchmaker.provenance import combine
 
@@ -81,6 +81,48 @@ def dedupe_record(actor: Actor) -> DedupeRecord:
         website=actor.website,
         short_name=short,
     )
+
+
+def actor_candidates(
+    actors: Sequence[Actor], config: DedupeConfig | None = None
+) -> list[Candidate]:
+    """Possible duplicates among actors, comparing every name each actor is known by.
+
+    Besides the name, each alias and name variant (a former name, a short name, another
+    source's spelling) is compared, so a renamed company whose new record lists the old name
+    pairs with the old record. Aliases that are ids of actors merged in are left out.
+
+    Returns
+    -------
+    One candidate per pair of actor ids (the best of its names), best first; evidence from an
+    alias starts with ``alias '...'``.
+    """
+    config = config or DedupeConfig()
+    records: list[DedupeRecord] = []
+    owner: dict[str, tuple[str, str]] = {}
+    for actor in actors:
+        base = dedupe_record(actor)
+        records.append(base)
+        owner[actor.id] = (actor.id, "")
+        skip = {actor.name, *absorbed_ids(actor)}
+        names = [*actor.aliases, *(v.name for v in actor.name_variants)]
+        for n, name in enumerate(dict.fromkeys(x for x in names if x not in skip)):
+            key = f"{actor.id}\0{n}"
+            owner[key] = (actor.id, name)
+            records.append(
+                DedupeRecord(key, name, actor.country, city=actor.city, website=actor.website)
+            )
+    best: dict[tuple[str, str], Candidate] = {}
+    for c in find_candidates(records, config):
+        (a, alias_a), (b, alias_b) = owner[c.a], owner[c.b]
+        if a == b:
+            continue
+        via = [f"alias '{x}'" for x in (alias_a, alias_b) if x]
+        first, second = sorted((a, b))
+        pair = (first, second)
+        if pair not in best or c.score > best[pair].score:
+            best[pair] = Candidate(first, second, c.score, (*via, *c.evidence), c.duplicate)
+    return sorted(best.values(), key=lambda c: (-c.score, c.a, c.b))
 
 
 def all_actors(store: GraphStore) -> list[Actor]:
@@ -220,7 +262,7 @@ def import_parsed(
         if dry_run:
             current.update({a.id: a for a in to_write})
         config = dedupe or DedupeConfig()
-        found = find_candidates([dedupe_record(a) for a in current.values()], config)
+        found = actor_candidates(list(current.values()), config)
         report.duplicates = [c for c in found if c.a in imported or c.b in imported]
         tick("dedupe", 1, 1)
         if auto_merge is not None and not dry_run:
