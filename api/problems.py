@@ -9,6 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from matchmaker.errors import (
     Conflict,
@@ -95,6 +96,13 @@ async def _model_validation(request: Request, exc: Exception) -> JSONResponse:
     return problem(422, "Invalid input", f"{exc.error_count()} invalid field(s)", errors=errors)
 
 
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    titles = {400: "Bad request", 404: "Not found", 405: "Method not allowed"}
+    title = titles.get(exc.status_code, "HTTP error")
+    return problem(exc.status_code, title, str(exc.detail), headers=exc.headers)
+
+
 async def _internal(request: Request, exc: Exception) -> JSONResponse:
     logger.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     request_id = getattr(request.state, "request_id", None)
@@ -104,6 +112,7 @@ async def _internal(request: Request, exc: Exception) -> JSONResponse:
 
 def install(app: FastAPI) -> None:
     """Register the handlers (most specific family first)."""
+    app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _request_validation)
     app.add_exception_handler(ValidationFailed, _validation_failed)
     app.add_exception_handler(NotFound, _not_found)

@@ -70,7 +70,7 @@ def list_actors(
     return store.list_actors(query, limit=min(limit, settings.max_page_size), after=after)
 
 
-@router.get("/{actor_id}", response_model=Actor, responses={404: {"description": "unknown"}})
+@router.get("/{actor_id}", response_model=Actor)
 def get_actor(actor_id: str, store: StoreDep, response: Response, _: Reader) -> Actor:
     """One actor; its ``ETag`` goes with ``If-Match`` on updates."""
     actor = store.get_actor(actor_id)
@@ -82,7 +82,6 @@ def get_actor(actor_id: str, store: StoreDep, response: Response, _: Reader) -> 
     "",
     response_model=Actor,
     status_code=status.HTTP_201_CREATED,
-    responses={409: {"description": "id exists"}, 422: {"description": "invalid"}},
 )
 def create_actor(
     actor: Actor, store: StoreDep, engines: EnginesDep, response: Response, _: Admin
@@ -100,7 +99,7 @@ def create_actor(
 @router.put(
     "/{actor_id}",
     response_model=Actor,
-    responses={409: {"description": "If-Match failed"}, 422: {"description": "invalid"}},
+    responses={201: {"model": Actor, "description": "created (no actor had this id)"}},
 )
 def replace_actor(
     actor_id: str,
