@@ -176,6 +176,7 @@ class LocalNeo4j:
         self.home = Path(home).resolve()
         self.instance = instance
         self.runtime_dir = Path(runtime_dir).resolve()
+        self._last_data_dir: Path | None = None
 
     # paths
     @property
@@ -359,6 +360,7 @@ class LocalNeo4j:
                 cwd=self.home,
             )
         _CHILDREN[proc.pid] = proc
+        self._last_data_dir = data
         uri = f"bolt://127.0.0.1:{port}"
         state = {
             "pid": proc.pid,
@@ -416,6 +418,8 @@ class LocalNeo4j:
         """
         with self._lock():
             status = self.status()
+            if status.data_dir is not None:
+                self._last_data_dir = status.data_dir
             stopped = False
             if status.alive and status.pid is not None:
                 self._kill(status.pid, grace_s)
@@ -442,16 +446,20 @@ class LocalNeo4j:
         )
 
     def remove_data(self) -> None:
-        """Delete the stopped server's data directory (used for throw-away test servers).
+        """Delete this instance's data directory and lock file (for throw-away servers); works
+        after :meth:`stop` too.
 
         Raises:
             StoreError: the server is still running.
         """
-        state = self._read_state()
-        if state is not None and self.status().alive:
+        if self.status().alive:
             raise StoreError(f"local Neo4j '{self.instance}' is running; stop it first")
-        if state is not None:
-            shutil.rmtree(state["data_dir"], ignore_errors=True)
+        state = self._read_state()
+        data_dir = Path(state["data_dir"]) if state is not None else self._last_data_dir
+        if data_dir is not None:
+            shutil.rmtree(data_dir, ignore_errors=True)
+        self._forget()
+        (self.home / f"{self.instance}.lock").unlink(missing_ok=True)
 
     @contextlib.contextmanager
     def claim(self) -> Iterator[bool]:

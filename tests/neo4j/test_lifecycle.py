@@ -52,6 +52,9 @@ def test_start_reuse_stop_restart(tmp_path: Path) -> None:
             assert [c.id for c in store.list_concepts()] == ["proc"]
         finally:
             store.close()
+        assert server.stop() is True
+        server.remove_data()
+        assert not (tmp_path / "data").exists()
     finally:
         server.stop()
 
