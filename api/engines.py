@@ -12,7 +12,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from graph.protocol import GraphStore
+from graph.protocol import GraphStore, Snapshot
 from matchmaker.matching import MatchEngine
 
 
@@ -22,10 +22,21 @@ class EngineCache:
         self._lock = threading.Lock()
         self._engine: MatchEngine | None = None
         self._built_at = 0.0
+        self._snapshot: Snapshot | None = None
+        self._snapshot_at = 0.0
 
     def invalidate(self) -> None:
         with self._lock:
             self._engine = None
+            self._snapshot = None
+
+    def snapshot(self, store: GraphStore) -> Snapshot:
+        """The store's snapshot, shared by the graph questions (paths, map, communities)."""
+        with self._lock:
+            if self._snapshot is None or time.monotonic() - self._snapshot_at > self.ttl_s:
+                self._snapshot = store.snapshot()
+                self._snapshot_at = time.monotonic()
+            return self._snapshot
 
     def match_engine(self, store: GraphStore) -> MatchEngine:
         with self._lock:

@@ -100,7 +100,8 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     titles = {400: "Bad request", 404: "Not found", 405: "Method not allowed"}
     title = titles.get(exc.status_code, "HTTP error")
-    return problem(exc.status_code, title, str(exc.detail), headers=exc.headers)
+    headers = dict(exc.headers) if exc.headers else None
+    return problem(exc.status_code, title, str(exc.detail), headers=headers)
 
 
 async def _internal(request: Request, exc: Exception) -> JSONResponse:
