@@ -130,6 +130,8 @@ class Event(Strict):
         default_factory=list
     )
     schedule: list[Placement] = Field(default_factory=list)
+    """The current schedule. It may still name meetings that were cancelled since (re-scheduling
+    drops them; :func:`~matchmaker.scheduling.validate.validate_event` reports them)."""
 
     @field_validator("timezone")
     @classmethod
@@ -185,8 +187,6 @@ class Event(Strict):
             if a not in ids or b not in ids or a == b:
                 raise ValueError(f"precedences[{i}]: [{a}, {b}] does not name two meetings")
         for i, pl in enumerate(self.schedule):
-            if pl.meeting not in ids:
-                raise ValueError(f"schedule[{i}].meeting: unknown meeting '{pl.meeting}'")
             if pl.slot not in slots:
                 raise ValueError(f"schedule[{i}].slot: unknown slot '{pl.slot}'")
             if pl.table is not None and pl.table not in tables:

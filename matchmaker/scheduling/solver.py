@@ -372,7 +372,8 @@ def solve_core(
         return time_limit_s - (time.monotonic() - t0)
 
     best: list[int | None] | None = None
-    if start and all(s is not None for s in start) and _fair(problem, start, d):
+    agrees = all(start[i] == s for i, s in pins.items())
+    if start and agrees and all(s is not None for s in start) and _fair(problem, start, d):
         best = start
     best_total = sum(participant_breaks(problem, best)) if best is not None else None
     proved_impossible = False

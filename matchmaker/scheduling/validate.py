@@ -80,7 +80,8 @@ def validate_core(
         si, sj = slots[i], slots[j]
         if si is not None and sj is not None and not si < sj:
             rep.violations.append(f"precedence: meeting {i} (slot {si}) not before {j} (slot {sj})")
-    rep.breaks = participant_breaks(problem, slots)
+    in_range = [s if s is not None and 0 <= s < problem.n_slots else None for s in slots]
+    rep.breaks = participant_breaks(problem, in_range)
     d = problem.fairness_d if fairness_d is None else fairness_d
     if d >= 0 and rep.breaks and max(rep.breaks) - min(rep.breaks) > d:
         rep.violations.append(
