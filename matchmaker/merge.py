@@ -247,11 +247,13 @@ def merge_in_store(
         update: dict[str, Any] = {}
         had_keep = any(m.cluster == keep_id for m in actor.memberships)
         memberships: list[Membership] = []
-        for m in actor.memberships:
+        for position, m in enumerate(actor.memberships):
             if m.cluster != other_id:
                 memberships.append(m)
                 continue
-            moved.append(Repointed(actor=actor.id, membership=m, had_keep=had_keep))
+            moved.append(
+                Repointed(actor=actor.id, membership=m, position=position, had_keep=had_keep)
+            )
             if not had_keep:
                 memberships.append(m.model_copy(update={"cluster": keep_id}))
         if len(moved) and moved[-1].actor == actor.id:
@@ -298,7 +300,7 @@ def unmerge_in_store(store: GraphStore, keep_id: str, other_id: str) -> tuple[Ac
                 if spots and not item.had_keep:
                     data["memberships"][spots[0]] = old
                 elif all(m["cluster"] != other_id for m in data["memberships"]):
-                    data["memberships"].append(old)
+                    data["memberships"].insert(item.position, old)
         changed.append(_build(data))
     store.upsert_actors([other, keep, *changed])
     return store.get_actor(keep_id), store.get_actor(other_id)

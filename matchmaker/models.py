@@ -133,16 +133,13 @@ class Provenance(Strict):
     at: UtcDateTime
 
 
-ProvenanceList = Annotated[list[Provenance], Field(default_factory=list, max_length=50)]
-
-
 class Competence(Strict):
     """What an actor can do, at what level, and the text that shows it."""
 
     concept: ConceptId
     level: Level = 2
     evidence: LongText = ""
-    provenance: ProvenanceList
+    provenance: list[Provenance] = Field(default_factory=list, max_length=50)
 
 
 class Statement(Strict):
@@ -150,7 +147,7 @@ class Statement(Strict):
 
     concepts: list[ConceptId] = Field(default_factory=list, max_length=50)
     text: LongText = ""
-    provenance: ProvenanceList
+    provenance: list[Provenance] = Field(default_factory=list, max_length=50)
 
     @model_validator(mode="after")
     def _not_empty(self) -> Self:
@@ -173,7 +170,7 @@ class Membership(Strict):
     cluster: Identifier
     since: Annotated[int, Field(ge=1900, le=2100)] | None = None
     role: ShortText = ""
-    provenance: ProvenanceList
+    provenance: list[Provenance] = Field(default_factory=list, max_length=50)
 
 
 class Collaboration(Strict):
@@ -183,23 +180,25 @@ class Collaboration(Strict):
     title: ShortText = ""
     year: Annotated[int, Field(ge=1950, le=2100)]
     role: ShortText = ""
-    provenance: ProvenanceList
+    provenance: list[Provenance] = Field(default_factory=list, max_length=50)
 
 
 class NameVariant(Strict):
     """A name under which a source knows the actor."""
 
     name: Name
-    provenance: ProvenanceList
+    provenance: list[Provenance] = Field(default_factory=list, max_length=50)
 
 
 class Repointed(Strict):
     """A reference of a third actor that a merge moved from the merged-away actor to the kept
-    one: a membership (stored as it was) or the affiliation. ``had_keep`` says the third actor
-    was already a member of the kept actor, so the membership was folded into that one."""
+    one: a membership (stored as it was, with its position in the list) or the affiliation.
+    ``had_keep`` says the third actor was already a member of the kept actor, so the membership
+    was folded into that one."""
 
     actor: Identifier
     membership: Membership | None = None
+    position: Annotated[int, Field(ge=0)] = 0
     affiliation: bool = False
     had_keep: bool = False
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Any
+
 import pytest
 
 from graph.memory import MemoryStore
 from matchmaker.errors import BatchRejected
-from matchmaker.importing.apply import actor_candidates, import_parsed
+from matchmaker.importing.apply import ImportReport, actor_candidates, import_parsed
 from matchmaker.importing.formats import Format, parse_text
 from matchmaker.models import Actor
 from tests.importing.conftest import PROJECT_HEADER, T0, T1
@@ -18,9 +21,11 @@ GOOD = PROJECT_HEADER + (
 )
 
 
-def _run(store: MemoryStore, text: str, source: str = "file:a.csv", **kw: object) -> object:
+def _run(
+    store: MemoryStore, text: str, source: str = "file:a.csv", at: datetime = T0, **kw: Any
+) -> ImportReport:
     fmt, parsed = parse_text(text, Format.PROJECT)
-    return import_parsed(store, parsed, source=source, at=kw.pop("at", T0), fmt=fmt, **kw)  # type: ignore[arg-type]
+    return import_parsed(store, parsed, source=source, at=at, fmt=fmt, **kw)
 
 
 def test_import_then_reimport_is_unchanged(store: MemoryStore) -> None:
@@ -50,8 +55,8 @@ def test_a_bad_row_rejects_the_whole_batch(store: MemoryStore) -> None:
     assert [(p.row, p.field) for p in info.value.problems] == [(3, "memberships"), (4, "kind")]
     assert store.counts().actors == 0
     report = _run(store, bad, skip_invalid=True)
-    assert report.created == ["am-cluster", "rhp"]  # type: ignore[attr-defined]
-    assert [(p.row, p.field) for p in report.rejected] == [(3, "memberships"), (4, "kind")]  # type: ignore[attr-defined]
+    assert report.created == ["am-cluster", "rhp"]
+    assert [(p.row, p.field) for p in report.rejected] == [(3, "memberships"), (4, "kind")]
     assert store.counts().actors == 2
 
 
@@ -59,7 +64,7 @@ def test_reimport_from_one_source_keeps_what_other_sources_said(store: MemorySto
     _run(store, GOOD, source="file:a.csv")
     other = PROJECT_HEADER + 'rhp,RHP Technology,company,AT12,AT,,,,"mat.ni.in718:2",,,,,\n'
     report = _run(store, other, source="file:b.csv", at=T1)
-    assert report.updated == ["rhp"]  # type: ignore[attr-defined]
+    assert report.updated == ["rhp"]
     rhp = store.get_actor("rhp")
     sources = {c.concept: [p.source for p in c.provenance] for c in rhp.competences}
     assert sources == {
@@ -97,10 +102,10 @@ def test_duplicates_reported_and_auto_merged(store: MemoryStore) -> None:
         "a3,Voestalpine AG,company,AT31,AT,Linz,,,,,,,,\n"
     )
     report = _run(store, text)
-    assert [(c.a, c.b, c.duplicate) for c in report.duplicates] == [("a1", "a2", True)]  # type: ignore[attr-defined]
-    assert report.merged == []  # type: ignore[attr-defined]
+    assert [(c.a, c.b, c.duplicate) for c in report.duplicates] == [("a1", "a2", True)]
+    assert report.merged == []
     merged = _run(store, text, at=T1, auto_merge=0.95)
-    assert merged.merged == [("a1", "a2")]  # type: ignore[attr-defined]
+    assert merged.merged == [("a1", "a2")]
     a1 = store.get_actor("a1")
     assert {c.concept for c in a1.competences} == {"mat.fe.tool", "mat.ti"}
     assert store.get_actors(["a2"]) == []
