@@ -1,0 +1,162 @@
+"""``matchmaker event import|export|show`` and ``matchmaker schedule``: B2B event scheduling.
+
+Events are stored as one JSON document each in ``$MATCHMAKER_EVENTS_DIR`` (default
+``./data/events``), named ``<event id>.json``.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import typer
+from pydantic import ValidationError
+
+from matchmaker.errors import MatchmakerError, NotFound, ValidationFailed
+
+if TYPE_CHECKING:
+    from matchmaker.scheduling.model import Event
+
+app = typer.Typer(help="B2B brokerage events: import, export agendas and grids.")
+
+
+class Format(StrEnum):
+    EVENT = "event-json"
+    B2B = "b2b-json"
+
+
+def events_dir() -> Path:
+    """Where events are stored (``$MATCHMAKER_EVENTS_DIR``, default ``./data/events``)."""
+    return Path(os.environ.get("MATCHMAKER_EVENTS_DIR", "data/events"))
+
+
+def _fail(error: Exception) -> typer.Exit:
+    typer.echo(f"error: {error}", err=True)
+    return typer.Exit(code=1)
+
+
+def load_event(event_id: str) -> Event:
+    """The stored event ``event_id``."""
+    from matchmaker.scheduling.model import Event
+
+    path = events_dir() / f"{event_id}.json"
+    if not path.exists():
+        raise NotFound("event", event_id)
+    try:
+        return Event.model_validate_json(path.read_text(encoding="utf-8"))
+    except ValidationError as exc:
+        raise ValidationFailed(f"{path}: {exc}") from exc
+
+
+def save_event(event: Event) -> Path:
+    """Store ``event`` as ``<events dir>/<id>.json``."""
+    folder = events_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{event.id}.json"
+    path.write_text(event.model_dump_json(indent=1), encoding="utf-8")
+    return path
+
+
+@app.command("import")
+def import_event(
+    file: Path = typer.Argument(..., exists=True, dir_okay=False, help="Event JSON file."),
+    fmt: Format = typer.Option(Format.EVENT, "--format", help="event-json or b2b-json."),
+    event_id: str | None = typer.Option(
+        None, "--id", help="Event id (b2b-json: default from name)."
+    ),
+) -> None:
+    """Validate an event file and store it."""
+    from matchmaker.scheduling.b2b_format import b2b_to_event, load_b2b
+    from matchmaker.scheduling.model import Event
+
+    try:
+        if fmt is Format.B2B:
+            event = b2b_to_event(load_b2b(file), event_id=event_id)
+        else:
+            try:
+                event = Event.model_validate_json(file.read_text(encoding="utf-8"))
+            except ValidationError as exc:
+                raise ValidationFailed(f"{file}: {exc}") from exc
+            if event_id:
+                event = event.model_copy(update={"id": event_id})
+        path = save_event(event)
+    except MatchmakerError as exc:
+        raise _fail(exc) from exc
+    typer.echo(
+        f"imported event '{event.id}': {len(event.participants)} participants, "
+        f"{len(event.accepted_meetings())} accepted meetings, {len(event.slots)} slots -> {path}"
+    )
+
+
+@app.command("export")
+def export_event(
+    event_id: str,
+    ics: Path | None = typer.Option(None, "--ics", help="Directory for per-participant .ics"),
+    csv_file: Path | None = typer.Option(None, "--csv", help="Organiser grid CSV file"),
+    html: Path | None = typer.Option(None, "--html", help="Directory for per-participant HTML"),
+) -> None:
+    """Write agendas (iCalendar, HTML) and the organiser grid (CSV) of a scheduled event."""
+    from matchmaker.scheduling.export import grid_csv, participant_html, participant_ics
+
+    try:
+        event = load_event(event_id)
+    except MatchmakerError as exc:
+        raise _fail(exc) from exc
+    if not event.schedule:
+        raise _fail(MatchmakerError(f"event '{event_id}' has no schedule; run schedule first"))
+    if ics is not None:
+        ics.mkdir(parents=True, exist_ok=True)
+        for p in event.participants:
+            (ics / f"{p.id}.ics").write_bytes(participant_ics(event, p.id))
+    if html is not None:
+        html.mkdir(parents=True, exist_ok=True)
+        for p in event.participants:
+            (html / f"{p.id}.html").write_text(participant_html(event, p.id), encoding="utf-8")
+    if csv_file is not None:
+        csv_file.parent.mkdir(parents=True, exist_ok=True)
+        csv_file.write_text(grid_csv(event), encoding="utf-8")
+    typer.echo(f"exported event '{event_id}'")
+
+
+def schedule_cmd(
+    event_id: str,
+    time_limit: float = typer.Option(60.0, "--time-limit", help="Seconds."),
+    seed: int = typer.Option(0, "--seed"),
+    fresh: bool = typer.Option(
+        False, "--fresh", help="Ignore the stored schedule (default: keep unaffected meetings)."
+    ),
+    fill_mode: bool = typer.Option(
+        False, "--fill", help="Then fill free slots with proposed meetings (needs --proposals)."
+    ),
+    proposals: Path | None = typer.Option(
+        None, "--proposals", help="CSV with columns a,b,score (e.g. the b2b-event match list)."
+    ),
+) -> None:
+    """Schedule an event's accepted meetings and store the schedule; prints the report as JSON."""
+    from matchmaker.scheduling.fill import fill
+    from matchmaker.scheduling.reschedule import reschedule
+    from matchmaker.scheduling.solver import schedule
+
+    try:
+        event = load_event(event_id)
+        if event.schedule and not fresh:
+            result = reschedule(event, time_limit_s=time_limit, seed=seed)
+        else:
+            result = schedule(event, time_limit_s=time_limit, seed=seed)
+        event.schedule = result.placements
+        report = result.model_dump(mode="json", exclude={"placements"})
+        if fill_mode:
+            if proposals is None:
+                raise ValidationFailed("--fill needs --proposals FILE (columns a,b,score)")
+            with proposals.open(encoding="utf-8") as fh:
+                rows = [(r["a"], r["b"], float(r["score"])) for r in csv.DictReader(fh)]
+            event, added = fill(event, rows)
+            report["filled"] = len(added)
+        save_event(event)
+    except (MatchmakerError, KeyError, ValueError) as exc:
+        raise _fail(exc) from exc
+    typer.echo(json.dumps(report, indent=1))
