@@ -15,6 +15,11 @@ app = typer.Typer(
 def _register() -> None:
     from matchmaker.cli import neo4j_cmd, serve_cmd
 
+    from matchmaker.cli import event_cmd
+
+    app.add_typer(event_cmd.app, name="event")
+    app.command("schedule")(event_cmd.schedule_cmd)
+
     app.add_typer(neo4j_cmd.app, name="neo4j")
     app.command("serve")(serve_cmd.serve)
 
