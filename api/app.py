@@ -15,7 +15,7 @@ from api import problems
 from api.engines import EngineCache
 from api.middleware import BodyLimit, RequestContext
 from api.openapi import complete_openapi
-from api.routers import actors, health, matches, search, taxonomy
+from api.routers import actors, health, imports, matches, search, taxonomy
 from graph.protocol import GraphStore
 from matchmaker.settings import Settings, get_settings
 
@@ -90,6 +90,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     app.include_router(taxonomy.router)
     app.include_router(matches.router)
     app.include_router(search.router)
+    app.include_router(imports.router)
     app.state.engines = EngineCache()
     app.openapi = lambda: complete_openapi(app)  # type: ignore[method-assign]
     app.mount("/", StaticFiles(directory=STATIC, html=True), name="web")
