@@ -279,6 +279,9 @@ def _read_slots(solver: cp_model.CpSolver, mdl: _Model, n: int) -> list[int | No
     return slots
 
 
+STRONG_MAX = 8
+
+
 def _feasible_at(
     problem: CoreProblem,
     k: int | None,
@@ -290,7 +293,9 @@ def _feasible_at(
     seed: int,
     workers: int,
 ) -> tuple[Any, list[int | None] | None]:
-    mdl = _build(problem, fairness_d=d, require_all=True, keep=pins, strong=k is not None)
+    mdl = _build(
+        problem, fairness_d=d, require_all=True, keep=pins, strong=k is not None and k <= STRONG_MAX
+    )
     if k is not None:
         mdl.model.add(sum(mdl.breaks) <= k)
     for (i, s), v in mdl.y.items():
@@ -393,11 +398,10 @@ def solve_core(
             best_total = sum(participant_breaks(problem, slots))
         elif status == cp_model.INFEASIBLE:
             proved_impossible = True
-    unknown: list[int] = []
     k = lb
     step = 1
     cap = problem.n_participants * (problem.n_slots + 1)
-    while not proved_impossible and left() > 0.05 and (best_total is None or k < best_total):
+    while not proved_impossible and left() > 0.05 and best_total is None:
         bound: int | None = k if k < cap else None
         budget = left() if bound is None else max(0.5, left() / 2)
         status, slots = _feasible_at(
@@ -418,32 +422,33 @@ def solve_core(
             if bound is None:
                 proved_impossible = True
                 break
-            if not unknown:
-                lb = k + 1
-        else:
-            unknown.append(k)
+            lb = max(lb, k + 1)
         k = min(cap, k + step)
         step *= 2
     if best is not None and best_total is not None:
-        for k2 in range(best_total - 1, lb - 1, -1):
-            if left() <= 0.05:
-                break
+        lo, hi = lb, best_total
+        first = True
+        while lo < hi and left() > 0.05:
+            k2 = lo if first else (lo + hi - 1) // 2
+            budget = left() / 3 if first else (left() if hi - lo == 1 else left() / 2)
+            first = False
             status, slots = _feasible_at(
                 problem,
                 k2,
                 d=d,
                 pins=pins,
                 hint=best,
-                time_limit_s=left(),
+                time_limit_s=max(0.2, min(budget, left())),
                 seed=seed,
                 workers=workers,
             )
-            if slots is None:
-                if status == cp_model.INFEASIBLE:
-                    lb = k2 + 1
-                break
-            best = slots
-            best_total = sum(participant_breaks(problem, slots))
+            if slots is not None:
+                best = slots
+                hi = best_total = sum(participant_breaks(problem, slots))
+                continue
+            if status == cp_model.INFEASIBLE:
+                lb = max(lb, k2 + 1)
+            lo = k2 + 1
         br = participant_breaks(problem, best)
         total = sum(br)
         return CoreResult(
