@@ -14,7 +14,7 @@ from matchmaker.taxonomy import default_taxonomy
 from tests.search.oracle import plain_search
 
 # (text, filters, understood concepts, places, total, first hit)
-CASES = [
+CASES: list[tuple[str, dict[str, Any], list[str], list[str], int, str | None]] = [
     (
         "metal AM",
         {},
