@@ -59,6 +59,7 @@ class _Model:
     y: dict[tuple[int, int], cp_model.IntVar]
     placed: list[cp_model.IntVar] | None
     breaks: list[cp_model.LinearExprT]
+    order: list[tuple[int, list[cp_model.IntVar]]] = field(default_factory=list)
 
 
 def _build(
@@ -100,6 +101,7 @@ def _build(
             model.add(sum(by_slot[s]) <= problem.capacity[s])
 
     one_day = len(set(problem.day_of)) == 1
+    order: list[tuple[int, list[cp_model.IntVar]]] = []
     lbs = break_lower_bounds(problem) if require_all and subset is None else None
     breaks: list[cp_model.LinearExprT] = []
     for p in range(problem.n_participants):
@@ -122,7 +124,8 @@ def _build(
             breaks.append(0)
             continue
         if one_day and require_all and strong:
-            b = _one_day_breaks(model, p, x, len(ms))
+            b, first_le = _one_day_breaks(model, p, x, len(ms))
+            order.append((len(ms), first_le))
         else:
             b = _block_breaks(model, problem, p, x)
         if lbs is not None and lbs[p] > 0:
@@ -152,7 +155,7 @@ def _build(
             for b in breaks:
                 model.add(lo <= b)
                 model.add(b <= lo + fairness_d)
-    return _Model(model, y, placed, breaks)
+    return _Model(model, y, placed, breaks, order)
 
 
 def _session_counts(
@@ -207,7 +210,7 @@ def _one_day_breaks(
     p: int,
     x: Sequence[cp_model.IntVar | int],
     n_meet: int,
-) -> cp_model.LinearExprT:
+) -> tuple[cp_model.LinearExprT, list[cp_model.IntVar]]:
     """Breaks of a participant with ``n_meet >= 2`` meetings on one day, with order-encoded
     first / last busy slot (``after[s]``: first <= s; ``before[s]``: last >= s), the idle slots
     inside its span, and the implied links between them."""
@@ -260,7 +263,7 @@ def _one_day_breaks(
         prev_h = hv
     model.add(b == sum(starts))
     model.add(b <= sum(h for _, h in hstart))
-    return b
+    return b, after
 
 
 def _solver(time_limit_s: float, seed: int, workers: int) -> cp_model.CpSolver:
