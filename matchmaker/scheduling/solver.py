@@ -26,7 +26,7 @@ from ortools.sat.python import cp_model
 from pydantic import BaseModel, ConfigDict, Field
 
 from matchmaker.scheduling.core import CoreProblem, break_lower_bounds, participant_breaks
-from matchmaker.scheduling.greedy import greedy_slots
+from matchmaker.scheduling.greedy import compact_greedy, greedy_slots
 from matchmaker.scheduling.model import Compiled, Event, Placement
 from matchmaker.scheduling.tables import assign_tables
 
@@ -311,6 +311,30 @@ def _feasible_at(
     return status, None
 
 
+def _minimise(
+    problem: CoreProblem,
+    *,
+    d: int,
+    pins: Mapping[int, int],
+    hint: Sequence[int | None],
+    time_limit_s: float,
+    seed: int,
+    workers: int,
+) -> tuple[list[int | None] | None, int]:
+    """Plain objective minimisation from a hint: the best schedule found and a proved bound."""
+    mdl = _build(problem, fairness_d=d, require_all=True, keep=pins, strong=False)
+    mdl.model.minimize(cp_model.LinearExpr.sum(mdl.breaks))
+    for (i, s), v in mdl.y.items():
+        if hint[i] is not None:
+            mdl.model.add_hint(v, hint[i] == s)
+    solver = _solver(time_limit_s, seed, workers)
+    status = solver.solve(mdl.model)
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        bound = int(-(-solver.best_objective_bound // 1))
+        return _read_slots(solver, mdl, len(problem.meetings)), bound
+    return None, 0
+
+
 def _max_placement(
     problem: CoreProblem,
     *,
@@ -373,7 +397,7 @@ def solve_core(
     pins = dict(keep or {})
     n = len(problem.meetings)
     lb = sum(break_lower_bounds(problem)) if not pins else 0
-    start = list(hint) if hint is not None else greedy_slots(problem)
+    start = list(hint) if hint is not None else _seed(problem, d)
     notes: list[str] = []
 
     def left() -> float:
@@ -430,6 +454,7 @@ def solve_core(
         step *= 2
     if best is not None and best_total is not None:
         lo, hi = lb, best_total
+        minimised = False
         first = True
         while lo < hi and left() > 0.05:
             k2 = lo if first else (lo + hi - 1) // 2
@@ -452,6 +477,22 @@ def solve_core(
             if status == cp_model.INFEASIBLE:
                 lb = max(lb, k2 + 1)
             lo = k2 + 1
+            if not minimised and lo < hi and left() > 1.0:
+                minimised = True
+                found, bound = _minimise(
+                    problem,
+                    d=d,
+                    pins=pins,
+                    hint=best,
+                    time_limit_s=left() / 2,
+                    seed=seed,
+                    workers=workers,
+                )
+                lb = max(lb, bound)
+                lo = max(lo, lb)
+                if found is not None and sum(participant_breaks(problem, found)) < hi:
+                    best = found
+                    hi = best_total = sum(participant_breaks(problem, found))
         br = participant_breaks(problem, best)
         total = sum(br)
         return CoreResult(
@@ -490,6 +531,16 @@ def solve_core(
         status="unknown",
         notes=["time ran out before a complete schedule was found"],
     )
+
+
+def _seed(problem: CoreProblem, d: int) -> list[int | None]:
+    """The better of the two greedy schedules: more placed, then fair, then fewer breaks."""
+
+    def key(slots: list[int | None]) -> tuple[int, bool, int]:
+        placed = sum(s is not None for s in slots)
+        return (placed, _fair(problem, slots, d), -sum(participant_breaks(problem, slots)))
+
+    return max([compact_greedy(problem), greedy_slots(problem)], key=key)
 
 
 def _fair(problem: CoreProblem, slots: Sequence[int | None], d: int) -> bool:
