@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 from matchmaker.scheduling.core import CoreProblem
 
 
@@ -43,12 +45,14 @@ def greedy_slots(problem: CoreProblem, order: list[int] | None = None) -> list[i
     return slots
 
 
-def compact_greedy(problem: CoreProblem) -> list[int | None]:
+def compact_greedy(problem: CoreProblem, max_breaks: int | None = None) -> list[int | None]:
     """A break-aware greedy used to seed the solver.
 
     Meetings of the busiest participants go first; each takes the free allowed slot that touches
     most of its two participants' already placed meetings (then the earliest). Respects tables,
-    allowed slots and precedences like :func:`greedy_slots`.
+    allowed slots and precedences like :func:`greedy_slots`. With ``max_breaks`` it never gives a
+    participant more breaks than that (leaving the meeting unplaced instead), so the result is a
+    valid, fair partial schedule whenever every participant may have ``max_breaks`` breaks.
     """
     n = len(problem.meetings)
     load_of = [len(ms) for ms in problem.meetings_of]
@@ -80,6 +84,10 @@ def compact_greedy(problem: CoreProblem) -> list[int | None]:
                 continue
             if load[s] >= problem.capacity[s]:
                 continue
+            if max_breaks is not None and any(
+                _breaks_with(problem, used[p], s) > max_breaks for p in (m.a, m.b)
+            ):
+                continue
             touch = 0
             for p in (m.a, m.b):
                 touch += (s > 0 and used[p][s - 1]) + (s < last and used[p][s + 1])
@@ -91,3 +99,12 @@ def compact_greedy(problem: CoreProblem) -> list[int | None]:
             used[m.a][best_s] = used[m.b][best_s] = True
             load[best_s] += 1
     return slots
+
+
+def _breaks_with(problem: CoreProblem, row: list[bool], extra: int) -> int:
+    busy = [s for s, u in enumerate(row) if u or s == extra]
+    return sum(
+        1
+        for u, v in itertools.pairwise(busy)
+        if problem.day_of[u] == problem.day_of[v] and v != u + 1
+    )

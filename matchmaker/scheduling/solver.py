@@ -520,7 +520,11 @@ def solve_core(
             status="partial",
             notes=notes,
         )
-    fallback: list[int | None] = start if _fair(problem, start, d) else [None] * n
+    fallback: list[int | None] = start
+    if not _fair(problem, start, d) or any(start[i] != s for i, s in pins.items()):
+        fallback = compact_greedy(problem, max_breaks=d) if d >= 0 else start
+        if not _fair(problem, fallback, d) or any(fallback[i] != s for i, s in pins.items()):
+            fallback = [None] * n
     return CoreResult(
         slots=fallback,
         breaks=participant_breaks(problem, fallback),
@@ -529,7 +533,10 @@ def solve_core(
         all_placed_proved_impossible=False,
         seconds=time.monotonic() - t0,
         status="unknown",
-        notes=["time ran out before a complete schedule was found"],
+        notes=[
+            "time ran out before a complete schedule was found; returning a fair partial "
+            "greedy schedule"
+        ],
     )
 
 
