@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from matchmaker.matching.index import MatchIndex, request_weights, supply_strengths
 from matchmaker.matching.results import ConceptPair, Relation
 from matchmaker.models import Actor
@@ -17,43 +19,97 @@ def join_words(words: list[str]) -> str:
     return ", ".join(words[:-1]) + " and " + words[-1]
 
 
-def _evidence_of_supply(actor: Actor, concept: str) -> str:
-    for offer in actor.offers:
-        if concept in offer.concepts and offer.text:
-            return offer.text
-    for comp in actor.competences:
-        if comp.concept == concept:
-            return comp.evidence
-    return ""
+@dataclass
+class _ActorFacts:
+    supply: list[tuple[str, float]]
+    """Supplied concepts with strength, sorted by concept id."""
+    wanted: list[str]
+    """Requested concepts, sorted."""
+    supply_evidence: dict[str, str]
+    request_evidence: dict[str, str]
+    competences: list[tuple[str, float]]
+    """Normalised competence weights, sorted by concept id."""
 
 
-def _evidence_of_request(actor: Actor, concept: str) -> str:
-    for request in actor.requests:
-        if concept in request.concepts and request.text:
-            return request.text
-    return ""
+class ExplainCache:
+    """Per-actor facts and hierarchy lookups an explanation needs, computed once per actor."""
+
+    def __init__(self, index: MatchIndex) -> None:
+        self.index = index
+        self._facts: dict[int, _ActorFacts] = {}
+        self._coverage: dict[str, dict[str, float]] = {}
+
+    def coverage(self, concept: str) -> dict[str, float]:
+        """``h(r, concept)`` for every request concept ``r`` the concept meets."""
+        found = self._coverage.get(concept)
+        if found is None:
+            found = self._coverage[concept] = dict(self.index.space.coverage[concept])
+        return found
+
+    def facts(self, position: int) -> _ActorFacts:
+        """The explanation facts of the actor at ``position``."""
+        found = self._facts.get(position)
+        if found is None:
+            found = self._facts[position] = self._build(position)
+        return found
+
+    def _build(self, position: int) -> _ActorFacts:
+        index = self.index
+        actor = index.actors[position]
+        supply_evidence: dict[str, str] = {}
+        for comp in actor.competences:
+            supply_evidence.setdefault(comp.concept, comp.evidence)
+        for offer in reversed(actor.offers):
+            if offer.text:
+                for concept in offer.concepts:
+                    supply_evidence[concept] = offer.text
+        request_evidence: dict[str, str] = {}
+        for request in reversed(actor.requests):
+            if request.text:
+                for concept in request.concepts:
+                    request_evidence[concept] = request.text
+        lo, hi = index.comp.indptr[position], index.comp.indptr[position + 1]
+        ids = index.space.ids
+        competences = sorted(
+            (ids[j], v)
+            for j, v in zip(
+                index.comp.indices[lo:hi].tolist(), index.comp.data[lo:hi].tolist(), strict=True
+            )
+        )
+        return _ActorFacts(
+            supply=sorted(supply_strengths(actor).items()),
+            wanted=sorted(request_weights(actor)),
+            supply_evidence=supply_evidence,
+            request_evidence=request_evidence,
+            competences=competences,
+        )
 
 
 def _supply_pairs(
-    index: MatchIndex, seeker: Actor, supplier: Actor, relation: Relation
+    cache: ExplainCache, seeker: int, supplier: int, relation: Relation
 ) -> list[ConceptPair]:
     """For each concept ``seeker`` requests, the supplier concept that meets it best."""
-    space = index.space
-    supply = supply_strengths(supplier)
+    space = cache.index.space
+    seeker_facts, supplier_facts = cache.facts(seeker), cache.facts(supplier)
+    supply = [
+        (concept, strength, cache.coverage(concept)) for concept, strength in supplier_facts.supply
+    ]
     pairs: list[ConceptPair] = []
-    for wanted in sorted(request_weights(seeker)):
+    for wanted in seeker_facts.wanted:
         best: tuple[float, str] | None = None
-        for concept, strength in sorted(supply.items()):
-            h = dict(space.coverage[concept]).get(wanted, 0.0)
+        for concept, strength, cover in supply:
+            h = cover.get(wanted, 0.0)
             if h > 0 and (best is None or strength * h > best[0]):
                 best = (strength * h, concept)
         if best is None:
             continue
         strength, concept = best
         if relation == "meets_your_request":
-            yours, theirs, evidence = wanted, concept, _evidence_of_supply(supplier, concept)
+            yours, theirs = wanted, concept
+            evidence = supplier_facts.supply_evidence.get(concept, "")
         else:
-            yours, theirs, evidence = concept, wanted, _evidence_of_request(seeker, wanted)
+            yours, theirs = concept, wanted
+            evidence = seeker_facts.request_evidence.get(wanted, "")
         pairs.append(
             ConceptPair(
                 relation=relation,
@@ -68,13 +124,12 @@ def _supply_pairs(
     return _strongest(pairs)
 
 
-def _shared_pairs(index: MatchIndex, me: Actor, partner: Actor) -> list[ConceptPair]:
-    space = index.space
-    a, b = index.pos[me.id], index.pos[partner.id]
-    mine = dict(zip(_row_ids(index, a), index.comp[[a], :].data.tolist(), strict=True))
-    theirs = dict(zip(_row_ids(index, b), index.comp[[b], :].data.tolist(), strict=True))
+def _shared_pairs(cache: ExplainCache, me: int, partner: int) -> list[ConceptPair]:
+    space = cache.index.space
+    partner_facts = cache.facts(partner)
+    theirs = dict(partner_facts.competences)
     pairs: list[ConceptPair] = []
-    for x, ux in sorted(mine.items()):
+    for x, ux in cache.facts(me).competences:
         for y, k in space.kernel[x]:
             if y in theirs:
                 pairs.append(
@@ -85,15 +140,10 @@ def _shared_pairs(index: MatchIndex, me: Actor, partner: Actor) -> list[ConceptP
                         theirs=y,
                         theirs_label=space.label(y),
                         strength=ux * k * theirs[y],
-                        evidence=_evidence_of_supply(partner, y),
+                        evidence=partner_facts.supply_evidence.get(y, ""),
                     )
                 )
     return _strongest(pairs)
-
-
-def _row_ids(index: MatchIndex, i: int) -> list[str]:
-    lo, hi = index.comp.indptr[i], index.comp.indptr[i + 1]
-    return [index.space.ids[j] for j in index.comp.indices[lo:hi].tolist()]
 
 
 def _strongest(pairs: list[ConceptPair]) -> list[ConceptPair]:
@@ -114,7 +164,7 @@ def _phrase(index: MatchIndex, concepts: list[str]) -> str:
 
 
 def explain(
-    index: MatchIndex,
+    cache: ExplainCache,
     me: Actor,
     partner: Actor,
     components: dict[str, float],
@@ -129,9 +179,11 @@ def explain(
     ``(pairs, reason)``, e.g. ``"Offers HIP and CT inspection for Ti-6Al-4V, which you seek;
     other region (Prov. Antwerpen)."``
     """
-    needs = _supply_pairs(index, me, partner, "meets_your_request")
-    offers = _supply_pairs(index, partner, me, "wants_your_offer")
-    shared = _shared_pairs(index, me, partner) if components["similarity"] > 0 else []
+    index = cache.index
+    a, b = index.pos[me.id], index.pos[partner.id]
+    needs = _supply_pairs(cache, a, b, "meets_your_request")
+    offers = _supply_pairs(cache, b, a, "wants_your_offer")
+    shared = _shared_pairs(cache, a, b) if components["similarity"] > 0 else []
     parts: list[str] = []
     if needs:
         parts.append(f"offers {_phrase(index, [p.theirs for p in needs])}, which you seek")

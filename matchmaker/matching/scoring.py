@@ -21,7 +21,15 @@ import scipy.sparse as sp
 
 from graph.protocol import GraphStore, Snapshot
 from matchmaker.errors import NotFound, ValidationFailed
-from matchmaker.matching.explain import explain
+from matchmaker.matching.bounds import (
+    GROUP_SIZE,
+    BlockScorer,
+    GroupBounds,
+    PairScores,
+    column_filter,
+    value_chain_table,
+)
+from matchmaker.matching.explain import ExplainCache, explain
 from matchmaker.matching.index import KINDS, FloatArray, IntArray, MatchIndex
 from matchmaker.matching.profiles import (
     COMPONENTS,
@@ -114,9 +122,19 @@ def _row(matrix: sp.csr_array, i: int) -> tuple[IntArray, FloatArray]:
 class MatchEngine:
     """Ranks partners for actors of one snapshot; thread-safe for queries once built."""
 
-    def __init__(self, index: MatchIndex) -> None:
+    def __init__(self, index: MatchIndex, group_size: int = GROUP_SIZE) -> None:
         self.index = index
+        self.bounds = GroupBounds.build(index, group_size)
         self._compiled: dict[str, CompiledProfile] = {}
+        self._vc: dict[int, FloatArray] = {}
+        self._explain = ExplainCache(index)
+        places = np.stack([index.region_codes, index.country_codes], axis=1)
+        unique_places, place_codes = np.unique(places, axis=0, return_inverse=True)
+        self._place_codes: IntArray = place_codes.reshape(-1).astype(np.int64)
+        self._place_region: IntArray = unique_places[:, 0].astype(np.int64)
+        self._place_country: IntArray = unique_places[:, 1].astype(np.int64)
+        n_masks = len(self.bounds.masks)
+        self._class_codes: IntArray = index.kind_codes * n_masks + self.bounds.actor_mask_code
 
     @classmethod
     def from_snapshot(cls, snapshot: Snapshot, config: EngineConfig | None = None) -> MatchEngine:
@@ -269,13 +287,113 @@ class MatchEngine:
         """
         options = options or MatchOptions()
         compiled = self.resolve(options)
-        scores = self.scores(actor_id, compiled)
-        keep = self._filter(scores, options, compiled.profile)
-        diverse = options.per_organisation is not None or options.per_region is not None
-        positions = self.ranked(scores, keep, None if diverse else options.top)
-        if diverse:
-            positions = self._diversify(positions, options)
-        return [self._record(scores, int(p)) for p in positions]
+        if options.per_organisation is not None or options.per_region is not None:
+            scores = self.scores(actor_id, compiled)
+            keep = self._filter(scores, options, compiled.profile)
+            positions = self._diversify(self.ranked(scores, keep, None), options)
+            return [self._record_full(scores, int(p)) for p in positions]
+        a = self.position(actor_id)
+        cols, totals, network = self._top_one(a, compiled, options)
+        block = BlockScorer(
+            self.index,
+            self.bounds,
+            np.array([a], dtype=np.int64),
+            compiled,
+            options,
+            None,
+            self._vc_table(compiled),
+            network,
+        )
+        scored = block.pairs(np.zeros(len(cols), dtype=np.int64), cols)
+        return [self._record(a, scored, i, float(t)) for i, t in enumerate(totals.tolist())]
+
+    def _vc_table(self, compiled: CompiledProfile) -> FloatArray:
+        key = id(compiled)
+        if key not in self._vc:
+            self._vc[key] = value_chain_table(compiled, self.bounds)
+        return self._vc[key]
+
+    def _block(
+        self, queries: IntArray, compiled: CompiledProfile, options: MatchOptions
+    ) -> BlockScorer:
+        allowed = column_filter(self.index, options)
+        return BlockScorer(
+            self.index, self.bounds, queries, compiled, options, allowed, self._vc_table(compiled)
+        )
+
+    def _top_one(
+        self, a: int, compiled: CompiledProfile, options: MatchOptions
+    ) -> tuple[IntArray, FloatArray, tuple[IntArray, IntArray]]:
+        """One query's best kept partners (positions, totals) by a full scan: concept column
+        sums over all actors, context by two table lookups, network by a few scatters. Also
+        the sorted positions of its partners and of the actors they introduce."""
+        ix, profile = self.index, compiled.profile
+        n, w = ix.size, compiled.weights
+        needs = _column_sum(ix.csc("cov"), *_row(ix.req, a), n)
+        offers = _column_sum(ix.csc("req"), *_row(ix.cov, a), n)
+        similarity = np.minimum(_column_sum(ix.csc("comp"), *_row(ix.comp_kernel, a), n), 1.0)
+        keep = needs > 0
+        keep |= offers > 0
+        keep |= similarity > 0
+        total = needs
+        total *= w[0]
+        total += w[1] * offers
+        total += w[2] * similarity
+        masks = self.bounds.masks
+        kinds = np.arange(len(KINDS))
+        context = (
+            w[5] * compiled.kind_table[ix.kind_codes[a]][kinds][:, None]
+            + w[3] * (self._vc_table(compiled)[self.bounds.actor_mask_code[a]][None, : len(masks)])
+        )
+        total += context.reshape(-1)[self._class_codes]
+        policy = profile.region
+        region = np.where(
+            self._place_region == ix.region_codes[a],
+            policy.same_region,
+            np.where(
+                self._place_country == ix.country_codes[a],
+                policy.same_country,
+                policy.other_country,
+            ),
+        )
+        total += w[4] * region[self._place_codes]
+        partners = self._partners(a)
+        introduced = np.zeros(0, dtype=np.int64)
+        if len(partners):
+            reach = np.unique(ix.groups[partners].indices)
+            groups = ix.csc("groups")
+            members = np.unique(
+                np.concatenate(
+                    [groups.indices[groups.indptr[g] : groups.indptr[g + 1]] for g in reach]
+                )
+            )
+            introduced = np.setdiff1d(members, partners)
+            introduced = introduced[introduced != a]
+            total[introduced] += w[6] * profile.network.introduced
+            if profile.network.partners == "downweight":
+                total[partners] *= profile.network.partner_factor
+            if profile.network.partners == "exclude" or options.exclude_partners:
+                keep[partners] = False
+        keep[a] = False
+        allowed = column_filter(ix, options)
+        if allowed is not None:
+            keep &= allowed
+        scope = options.scope or profile.scope
+        if scope == "same_region":
+            keep &= ix.region_codes == ix.region_codes[a]
+        elif scope == "other_regions":
+            keep &= ix.region_codes != ix.region_codes[a]
+        if options.min_score > 0:
+            keep &= total >= options.min_score
+        idx = np.flatnonzero(keep)
+        rounded = np.round(total[idx], _SCORE_DECIMALS)
+        k = options.top
+        if len(idx) > k:
+            kth = np.partition(rounded, len(rounded) - k)[len(rounded) - k]
+            chosen = rounded >= kth
+            idx, rounded = idx[chosen], rounded[chosen]
+        order = np.lexsort((idx, -rounded))[:k]
+        return idx[order], total[idx[order]], (partners, introduced)
 
     def _diversify(self, positions: IntArray, options: MatchOptions) -> IntArray:
         ix = self.index
@@ -298,21 +416,46 @@ class MatchEngine:
                 break
         return np.array(chosen, dtype=np.int64)
 
-    def _record(self, scores: Scores, p: int) -> Match:
-        ix = self.index
-        me, partner = ix.actors[scores.query], ix.actors[p]
-        values = {name: float(scores.values[i, p]) for i, name in enumerate(COMPONENTS)}
-        contributions = {
-            name: float(scores.contributions[i, p]) for i, name in enumerate(COMPONENTS)
-        }
-        introduced_by = self._introducer(scores.query, p) if scores.introduced[p] else None
-        pairs, reason = explain(
-            ix,
-            me,
-            partner,
-            values,
+    def _record_full(self, scores: Scores, p: int) -> Match:
+        return self._build_match(
+            scores.query,
+            p,
+            scores.values[:, p],
+            scores.contributions[:, p],
+            float(scores.total[p]),
             partnered=bool(scores.partnered[p]),
-            introduced_by=introduced_by,
+            introduced=bool(scores.introduced[p]),
+        )
+
+    def _record(self, a: int, scored: PairScores, i: int, total: float) -> Match:
+        return self._build_match(
+            a,
+            int(scored.cols[i]),
+            scored.values[:, i],
+            scored.contributions[:, i],
+            total,
+            partnered=bool(scored.partnered[i]),
+            introduced=bool(scored.introduced[i]),
+        )
+
+    def _build_match(
+        self,
+        a: int,
+        p: int,
+        values_at: FloatArray,
+        contributions_at: FloatArray,
+        total: float,
+        *,
+        partnered: bool,
+        introduced: bool,
+    ) -> Match:
+        ix = self.index
+        me, partner = ix.actors[a], ix.actors[p]
+        values = dict(zip(COMPONENTS, values_at.tolist(), strict=True))
+        contributions = dict(zip(COMPONENTS, contributions_at.tolist(), strict=True))
+        introduced_by = self._introducer(a, p) if introduced else None
+        pairs, reason = explain(
+            self._explain, me, partner, values, partnered=partnered, introduced_by=introduced_by
         )
         return Match(
             actor_id=me.id,
@@ -321,29 +464,20 @@ class MatchEngine:
             partner_kind=partner.kind,
             partner_region=partner.region,
             partner_country=partner.country,
-            score=float(scores.total[p]),
+            score=total,
             components=values,
             contributions=contributions,
             pairs=pairs,
             reason=reason,
-            partnered=bool(scores.partnered[p]),
+            partnered=partnered,
             introduced_by=introduced_by,
         )
 
     def _introducer(self, a: int, b: int) -> str | None:
         """The smallest id of an actor that is partner of both ``a`` and ``b``."""
-        ix = self.index
-        groups = ix.csc("groups")
-        n = ix.size
-
-        def partners(i: int) -> set[int]:
-            cols, _ = _row(ix.groups, i)
-            hit = _column_sum(groups, cols, np.ones(len(cols)), n) > 0
-            hit[i] = False
-            return set(np.flatnonzero(hit).tolist())
-
-        common = (partners(a) & partners(b)) - {a, b}
-        return ix.ids[min(common)] if common else None
+        common = np.intersect1d(self._partners(a), self._partners(b))
+        common = common[(common != a) & (common != b)]
+        return self.index.ids[int(common.min())] if len(common) else None
 
     def match_many(
         self,
@@ -359,66 +493,6 @@ class MatchEngine:
             if progress is not None:
                 progress(actor_id)
             yield actor_id, result
-
-    def _transposed(self, name: str) -> sp.csr_array:
-        key = name + ".T"
-        if key not in self.index._csc:
-            self.index._csc[key] = sp.csr_array(self.index.csc(name).T)
-        return self.index._csc[key]
-
-    def _exact_at(
-        self, a: int, at: IntArray, compiled: CompiledProfile, options: MatchOptions
-    ) -> tuple[FloatArray, BoolArray]:
-        """Totals at positions ``at`` and whether each is a kept candidate: the same formulas as
-        :meth:`scores`, evaluated row-wise for a few positions."""
-        ix = self.index
-        profile = compiled.profile
-        c = len(ix.space.ids)
-        w = compiled.weights
-
-        def dense(matrix: sp.csr_array) -> FloatArray:
-            vec = np.zeros(c)
-            cols, vals = _row(matrix, a)
-            vec[cols] = vals
-            return vec
-
-        needs = ix.cov[at] @ dense(ix.req)
-        offers = ix.req[at] @ dense(ix.cov)
-        similarity = np.minimum(ix.comp[at] @ dense(ix.comp_kernel), 1.0)
-        value_chain = compiled.value_chain_row(int(ix.masks[a]))[ix.masks[at]]
-        policy = profile.region
-        region = np.where(
-            ix.region_codes[at] == ix.region_codes[a],
-            policy.same_region,
-            np.where(
-                ix.country_codes[at] == ix.country_codes[a],
-                policy.same_country,
-                policy.other_country,
-            ),
-        )
-        kind = compiled.kind_table[ix.kind_codes[a]][ix.kind_codes[at]]
-        partners = self._partners(a)
-        partnered = np.isin(at, partners)
-        reach = np.zeros(ix.groups.shape[1])
-        if len(partners):
-            reach[np.unique(ix.groups[partners].indices)] = 1.0
-        introduced = ((ix.groups[at] @ reach) > 0) & ~partnered & (at != a)
-        network = np.where(introduced, profile.network.introduced, 0.0)
-        factor = np.ones(len(at))
-        if profile.network.partners == "downweight":
-            factor[partnered] = profile.network.partner_factor
-        total = np.zeros(len(at))
-        for weight, values in zip(
-            w, (needs, offers, similarity, value_chain, region, kind, network), strict=True
-        ):
-            total += values * (weight * factor)
-        keep = ((needs + offers + similarity) > 0) & (at != a)
-        if profile.network.partners == "exclude" or options.exclude_partners:
-            keep &= ~partnered
-        keep &= self._allowed(a, at, options, profile)
-        if options.min_score > 0:
-            keep &= total >= options.min_score
-        return total, keep
 
     def _partners(self, a: int) -> IntArray:
         groups = self.index.csc("groups")
@@ -436,66 +510,54 @@ class MatchEngine:
         options: MatchOptions | None = None,
         *,
         block: int = 256,
-        sample: int | None = None,
+        bounded: bool = False,
         progress: Callable[[int], None] | None = None,
     ) -> Iterator[tuple[str, list[tuple[str, float]]]]:
         """Top partners ``(id, score)`` for many actors, without explanations.
 
-        Scores a block of actors at once with sparse products for the concept components, then
-        evaluates exactly only the partners whose upper bound can still reach the top list: the
-        ``sample`` best by bound set a threshold, the rest is pruned by it. Gives the same lists
-        as :meth:`top_ids` (diversity limits are not supported here).
+        By default each actor is ranked by the same full scan as :meth:`match`. With
+        ``bounded=True``, ``block`` actors at a time are ranked with group upper bounds and
+        exact scores of the groups that can reach each top list
+        (:mod:`matchmaker.matching.bounds`); same lists, but on the generated benchmark data
+        the bounds prune too little to be faster. Diversity limits are not supported;
+        ``progress(count)`` after each actor (each block when bounded).
 
         Raises
         ------
         ValidationFailed
             If ``options`` asks for diversity limits.
+        NotFound
+            If an actor is not indexed.
         """
         options = options or MatchOptions()
         if options.per_organisation is not None or options.per_region is not None:
             raise ValidationFailed("top_all does not apply diversity limits; use match_many")
         compiled = self.resolve(options)
-        ix = self.index
-        w = compiled.weights
-        coeff = [max(x, 1e-12) for x in w[:3]]
-        region_best = max(
-            compiled.profile.region.same_region,
-            compiled.profile.region.same_country,
-            compiled.profile.region.other_country,
-        )
-        context_fixed = w[4] * region_best + w[6] * compiled.profile.network.introduced
-        k = options.top
-        sample = sample if sample is not None else max(4 * k, 64)
+        ids = self.index.ids
         positions = [self.position(i) for i in actor_ids]
-        for start in range(0, len(positions), block):
-            q = np.array(positions[start : start + block], dtype=np.int64)
-            sim = ix.comp_kernel[q] @ self._transposed("comp")
-            sim.data = np.minimum(sim.data, 1.0)
-            bound = sp.csr_array(
-                coeff[0] * (ix.req[q] @ self._transposed("cov"))
-                + coeff[1] * (ix.cov[q] @ self._transposed("req"))
-                + coeff[2] * sim
-            )
-            for r, a in enumerate(q.tolist()):
-                cols = bound.indices[bound.indptr[r] : bound.indptr[r + 1]].astype(np.int64)
-                ub = bound.data[bound.indptr[r] : bound.indptr[r + 1]]
-                context = (
-                    context_fixed
-                    + w[3] * float(compiled.value_chain_row(int(ix.masks[a])).max())
-                    + w[5] * float(compiled.kind_table[ix.kind_codes[a]].max())
+        if not bounded:
+            for a in positions:
+                cols, totals, _ = self._top_one(a, compiled, options)
+                yield (
+                    ids[a],
+                    list(zip([ids[c] for c in cols.tolist()], totals.tolist(), strict=True)),
                 )
-                if len(cols) > sample:
-                    first = np.argpartition(-ub, sample)[:sample]
-                    total, keep = self._exact_at(a, cols[first], compiled, options)
-                    kept = np.sort(total[keep])
-                    threshold = kept[-k] if len(kept) >= k else 0.0
-                    cols = cols[ub + context >= threshold - 1e-9]
-                total, keep = self._exact_at(a, cols, compiled, options)
-                cols, total = cols[keep], total[keep]
-                order = np.lexsort((cols, -np.round(total, _SCORE_DECIMALS)))[:k]
-                yield ix.ids[a], [(ix.ids[int(cols[i])], float(total[i])) for i in order]
                 if progress is not None:
                     progress(1)
+            return
+        allowed = column_filter(self.index, options)
+        for start in range(0, len(positions), block):
+            q = np.array(positions[start : start + block], dtype=np.int64)
+            scorer = BlockScorer(
+                self.index, self.bounds, q, compiled, options, allowed, self._vc_table(compiled)
+            )
+            for a, (cols, totals) in zip(q.tolist(), scorer.top(options.top), strict=True):
+                yield (
+                    ids[a],
+                    list(zip([ids[c] for c in cols.tolist()], totals.tolist(), strict=True)),
+                )
+            if progress is not None:
+                progress(len(q))
 
     def top_ids(self, actor_id: str, options: MatchOptions | None = None) -> list[str]:
         """Ids of :meth:`match` without building explanations (for bulk runs)."""
@@ -503,6 +565,5 @@ class MatchEngine:
         if options.per_organisation is not None or options.per_region is not None:
             return [m.partner_id for m in self.match(actor_id, options)]
         compiled = self.resolve(options)
-        scores = self.scores(actor_id, compiled)
-        keep = self._filter(scores, options, compiled.profile)
-        return [self.index.ids[int(p)] for p in self.ranked(scores, keep, options.top)]
+        cols, _, _ = self._top_one(self.position(actor_id), compiled, options)
+        return [self.index.ids[c] for c in cols.tolist()]

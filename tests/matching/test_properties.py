@@ -74,25 +74,3 @@ def test_adding_a_matching_offer_never_lowers_a_score(
     assert new.values[0, p] >= old.values[0, p] - 1e-12
     assert new.values[0, p] > 0
     assert bool(new.candidate[p]) or bool(new.partnered[p])
-
-
-@SETTINGS
-@given(
-    ecosystem=ecosystems(max_actors=14),
-    profile=st.sampled_from(PROFILES),
-    top=st.integers(1, 4),
-    scope=st.sampled_from([None, "other_regions"]),
-    sample=st.integers(1, 6),
-)
-def test_batch_top_lists_equal_single_queries(
-    ecosystem: Snapshot, profile: str, top: int, scope: str | None, sample: int
-) -> None:
-    engine = MatchEngine.from_snapshot(ecosystem)
-    options = MatchOptions(profile=profile, top=top, scope=scope)  # type: ignore[arg-type]
-    ids = [a.id for a in ecosystem.actors]
-    batch = dict(engine.top_all(ids, options, block=3, sample=sample))
-    for actor_id in ids:
-        single = engine.match(actor_id, options)
-        assert [p for p, _ in batch[actor_id]] == [m.partner_id for m in single]
-        for (_, score), m in zip(batch[actor_id], single, strict=True):
-            assert abs(score - m.score) < 1e-9
