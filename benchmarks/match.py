@@ -26,6 +26,8 @@ from matchmaker.matching import MatchEngine, MatchOptions, default_config
 from matchmaker.matching.reference import ReferenceScorer
 from matchmaker.taxonomy import default_taxonomy
 
+_NEO4J_BATCH = 5000
+
 
 def _ms(values: list[float], q: float) -> float:
     return round(float(np.percentile(values, q)) * 1000, 3)
@@ -38,20 +40,22 @@ def _snapshot(n: int, seed: int) -> Snapshot:
 
 
 def _neo4j_baseline(snapshot: Snapshot, queries: list[str]) -> dict[str, Any]:
-    from graph.local_neo4j import LocalNeo4j, free_port
+    from graph.local_neo4j import LocalNeo4j
     from graph.neo4j_store import Neo4jStore
     from graph.queries import MATCH_CYPHER_BASELINE
+    from graph.taxonomy_loader import load_taxonomy_into
 
-    server = LocalNeo4j(instance=f"bench-match-{free_port()}")
-    uri = server.start(port=free_port(), wait_s=180)
+    server = LocalNeo4j(instance="bench")
+    server.fetch()
+    uri = server.start(wait_s=180)
     try:
-        store = Neo4jStore(uri=uri)
+        store = Neo4jStore(uri)
         try:
             store.clear()
-            store.upsert_concepts(snapshot.concepts)
+            load_taxonomy_into(store)
             t0 = time.perf_counter()
-            for i in range(0, len(snapshot.actors), 2000):
-                store.upsert_actors(snapshot.actors[i : i + 2000])
+            for i in range(0, len(snapshot.actors), _NEO4J_BATCH):
+                store.upsert_actors(snapshot.actors[i : i + _NEO4J_BATCH])
             load_s = time.perf_counter() - t0
             engine = MatchEngine.from_store(store)
         finally:
@@ -79,6 +83,14 @@ def _neo4j_baseline(snapshot: Snapshot, queries: list[str]) -> dict[str, Any]:
     finally:
         server.stop()
         server.remove_data()
+
+
+def _loadavg() -> str:
+    try:
+        with open("/proc/loadavg", encoding="ascii") as f:
+            return " ".join(f.read().split()[:3])
+    except OSError:
+        return ""
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
@@ -138,6 +150,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         )
         result |= _neo4j_baseline(small, sample)
     result["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    result["loadavg"] = _loadavg()
     return result
 
 

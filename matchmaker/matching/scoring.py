@@ -385,13 +385,15 @@ class MatchEngine:
             keep &= ix.region_codes != ix.region_codes[a]
         if options.min_score > 0:
             keep &= total >= options.min_score
-        idx = np.flatnonzero(keep)
-        rounded = np.round(total[idx], _SCORE_DECIMALS)
         k = options.top
-        if len(idx) > k:
-            kth = np.partition(rounded, len(rounded) - k)[len(rounded) - k]
-            chosen = rounded >= kth
-            idx, rounded = idx[chosen], rounded[chosen]
+        masked = np.where(keep, total, -np.inf)
+        if n > k:
+            kth = np.partition(masked, n - k)[n - k]
+            idx = np.flatnonzero(masked >= kth - 10.0**-_SCORE_DECIMALS)
+        else:
+            idx = np.arange(n)
+        idx = idx[keep[idx]]
+        rounded = np.round(total[idx], _SCORE_DECIMALS)
         order = np.lexsort((idx, -rounded))[:k]
         return idx[order], total[idx[order]], (partners, introduced)
 
