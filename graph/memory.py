@@ -9,13 +9,14 @@ The graph is a :class:`networkx.MultiDiGraph` whose nodes are ``("actor", id)``,
 ``AFFILIATED_WITH`` (expert -> organisation), ``PARTICIPATED_IN`` (actor -> project) and
 ``BROADER`` (concept -> parent concept). The canonical actor and concept models are kept beside
 the graph, with indexes (sorted ids, kind, region, country) so that listing and filtering stay
-fast for 100,000+ actors.
+fast for 100,000+ actors. B2B events are kept apart, as canonical copies in a dict by id.
 
 Persistence: with a ``path``, the file is loaded on opening and rewritten after every successful
 write call (one save per call, however many actors it carries; :meth:`MemoryStore.deferred_save`
 groups several calls into one save). Saving is atomic: the JSON goes to a temporary file in the
 same directory, is flushed and fsynced, and replaces the old file with :func:`os.replace`, so a
-crash mid-save leaves the previous file intact.
+crash mid-save leaves the previous file intact. File format version 2 adds the ``"events"``
+list; version-1 files (without events) are still read.
 """
 
 from __future__ import annotations
@@ -35,7 +36,17 @@ from typing import Any
 import networkx as nx
 from pydantic import ValidationError
 
-from graph.protocol import ActorQuery, Counts, Outcome, Page, Snapshot, WriteReport
+from graph.protocol import (
+    ActorQuery,
+    Counts,
+    EventSummary,
+    Outcome,
+    Page,
+    Snapshot,
+    WriteReport,
+    check_event_actors,
+    event_actor_ids,
+)
 from graph.search_types import CandidateQuery, CandidateResult
 from matchmaker.errors import (
     BatchRejected,
@@ -48,9 +59,11 @@ from matchmaker.errors import (
 )
 from matchmaker.models import Actor, ActorKind, Concept, Facet, Project
 from matchmaker.nuts import ISO_TO_NUTS, NUTS_TO_ISO
+from matchmaker.scheduling.model import Event
 
 FILE_FORMAT = "matchmaker.memory-store"
-FILE_VERSION = 1
+FILE_VERSION = 2
+READABLE_VERSIONS = (1, 2)
 MAX_LIMIT = 1000
 
 HAS_COMPETENCE = "HAS_COMPETENCE"
@@ -232,6 +245,7 @@ class MemoryStore:
         self._graph: Any = nx.MultiDiGraph()
         self._actors: dict[str, Actor] = {}
         self._concepts: dict[str, Concept] = {}
+        self._events: dict[str, Event] = {}
         self._ids = _SortedIds()
         self._by_kind: dict[ActorKind, set[str]] = defaultdict(set)
         self._by_region: dict[str, set[str]] = defaultdict(set)
@@ -898,15 +912,106 @@ class MemoryStore:
                 memberships=self._n_memberships,
                 collaborations=self._n_collaborations,
                 affiliations=self._n_affiliations,
+                events=len(self._events),
             )
 
     def clear(self) -> None:
-        """Remove everything (and save the empty store if persisted)."""
+        """Remove everything, events included (and save the empty store if persisted)."""
         with self._lock:
             previous = dict(vars(self))
             self._reset()
             self._dirty = True
             self._after_write(lambda: vars(self).update(previous))
+
+    # ------------------------------------------------------------------ events
+
+    def save_event(self, event: Event) -> Outcome:
+        """Create or replace one event (stored as a copy).
+
+        Returns
+        -------
+        Outcome
+            ``created``, ``updated``, or ``unchanged`` when an equal event is stored.
+
+        Raises
+        ------
+        ValidationFailed
+            If a participant's ``actor_id`` names no stored actor (the problem's field is
+            ``participants[i].actor_id``); nothing is stored then.
+        StoreError
+            If the file cannot be saved (the write is undone).
+
+        Examples
+        --------
+        >>> from matchmaker.scheduling.model import Event
+        >>> event = Event.model_validate({
+        ...     "id": "ev-1", "name": "AM days",
+        ...     "sessions": [{"id": "am", "name": "Morning"}],
+        ...     "slots": [{"id": "s1", "day": "2025-05-06", "start": "09:00", "end": "09:20",
+        ...                "session": "am"}],
+        ...     "tables": [{"id": "t1", "name": "Table 1"}],
+        ...     "participants": [{"id": "p1", "name": "Ada"}]})
+        >>> store = MemoryStore()
+        >>> store.save_event(event).value, store.save_event(event).value
+        ('created', 'unchanged')
+        >>> [s.participants for s in store.list_events()]
+        [1]
+        """
+        with self._lock:
+            check_event_actors(event, {i for i in event_actor_ids(event) if i in self._actors})
+            old = self._events.get(event.id)
+            if old is not None and old == event:
+                return Outcome.UNCHANGED
+            self._put_event(event.id, event.model_copy(deep=True))
+            return Outcome.CREATED if old is None else Outcome.UPDATED
+
+    def get_event(self, event_id: str) -> Event:
+        """The stored event (a copy).
+
+        Raises
+        ------
+        NotFound
+            If no event has this id.
+        """
+        with self._lock:
+            event = self._events.get(event_id)
+            if event is None:
+                raise NotFound("event", event_id)
+            return event.model_copy(deep=True)
+
+    def list_events(self) -> list[EventSummary]:
+        """A summary of every stored event, ordered by id."""
+        with self._lock:
+            return [EventSummary.of(self._events[i]) for i in sorted(self._events)]
+
+    def delete_event(self, event_id: str) -> None:
+        """Delete one event.
+
+        Raises
+        ------
+        NotFound
+            If no event has this id.
+        StoreError
+            If the file cannot be saved (the event is restored).
+        """
+        with self._lock:
+            if event_id not in self._events:
+                raise NotFound("event", event_id)
+            self._put_event(event_id, None)
+
+    def _put_event(self, event_id: str, event: Event | None) -> None:
+        """Store (or with ``None`` remove) one event, then save; undo if the save fails."""
+        old = self._events.pop(event_id, None)
+        if event is not None:
+            self._events[event_id] = event
+        self._dirty = True
+
+        def undo() -> None:
+            self._events.pop(event_id, None)
+            if old is not None:
+                self._events[event_id] = old
+
+        self._after_write(undo)
 
     # ------------------------------------------------------------------ applying changes
 
@@ -1090,9 +1195,11 @@ class MemoryStore:
                 self._json[ident] = self._actors[ident].model_dump_json()
         concepts = ",\n".join(self._concepts[i].model_dump_json() for i in sorted(self._concepts))
         actors = ",\n".join(self._json[i] for i in self._ids.items)
+        events = ",\n".join(self._events[i].model_dump_json() for i in sorted(self._events))
         return (
             f'{{"format": {json.dumps(FILE_FORMAT)}, "version": {FILE_VERSION},\n'
-            f'"concepts": [\n{concepts}\n],\n"actors": [\n{actors}\n]}}\n'
+            f'"concepts": [\n{concepts}\n],\n"actors": [\n{actors}\n],\n'
+            f'"events": [\n{events}\n]}}\n'
         )
 
     def _load(self, path: Path) -> None:
@@ -1104,16 +1211,25 @@ class MemoryStore:
             raise StoreError(f"store file {path} is corrupt (not valid JSON): {e}") from e
         if not isinstance(raw, dict) or raw.get("format") != FILE_FORMAT:
             raise StoreError(f"store file {path} is not a matchmaker memory-store file")
-        if raw.get("version") != FILE_VERSION:
+        version = raw.get("version")
+        if version not in READABLE_VERSIONS:
             raise StoreError(
-                f"store file {path} has format version {raw.get('version')!r}; "
-                f"this program reads version {FILE_VERSION}"
+                f"store file {path} has format version {version!r}; this program reads "
+                f"versions {', '.join(str(v) for v in READABLE_VERSIONS)}"
             )
         try:
             concepts = [Concept.model_validate(c) for c in raw.get("concepts", [])]
             actors = [Actor.model_validate(a) for a in raw.get("actors", [])]
+            events = (
+                [Event.model_validate(e) for e in raw.get("events", [])] if version >= 2 else []
+            )
         except (ValidationError, TypeError) as e:
             raise StoreError(f"store file {path} holds an invalid record: {e}") from e
+        for event in events:
+            if event.id in self._events:
+                self._reset()
+                raise StoreError(f"store file {path} is inconsistent: event '{event.id}' twice")
+            self._events[event.id] = event
         try:
             concept_changes, _ = self._plan_concepts(concepts)
             self._apply_concepts(concept_changes)

@@ -3,7 +3,9 @@
 Each actor is an ``:Actor`` node holding its canonical JSON (``doc``) plus the scalar properties
 used for filtering; competences, offers, requests, memberships, affiliations and collaborations
 are also materialised as relationships (see :mod:`graph.queries` for the model and every
-statement). Behaviour matches :class:`graph.memory.MemoryStore`, the oracle of the contract suite.
+statement). B2B events are ``:Event`` nodes holding their canonical JSON, linked to the actors
+their participants name. Behaviour matches :class:`graph.memory.MemoryStore`, the oracle of the
+contract suite.
 
 Every write call runs in ONE managed transaction: references are validated inside it first, then
 rows are written with ``UNWIND`` in chunks; any error rolls the whole call back. Driver errors
@@ -28,7 +30,17 @@ from neo4j.exceptions import (
 )
 
 from graph import queries as q
-from graph.protocol import ActorQuery, Counts, Outcome, Page, Snapshot, WriteReport
+from graph.protocol import (
+    ActorQuery,
+    Counts,
+    EventSummary,
+    Outcome,
+    Page,
+    Snapshot,
+    WriteReport,
+    check_event_actors,
+    event_actor_ids,
+)
 from graph.search_types import CandidateQuery, CandidateResult
 from matchmaker.errors import (
     BatchRejected,
@@ -44,6 +56,7 @@ from matchmaker.errors import (
 )
 from matchmaker.models import Actor, ActorKind, Concept, Facet, Project
 from matchmaker.nuts import ISO_TO_NUTS, NUTS_TO_ISO
+from matchmaker.scheduling.model import Event
 from matchmaker.settings import Settings
 
 CHUNK = 1000
@@ -418,6 +431,42 @@ class Neo4jStore:
             raise NotFound("project", project_id)
         return _project(rows[0])
 
+    # ------------------------------------------------------------------ events
+
+    def save_event(self, event: Event) -> Outcome:
+        """Create or replace one event, in one transaction.
+
+        Returns:
+            ``created``, ``updated``, or ``unchanged`` when an equal event is stored.
+
+        Raises:
+            ValidationFailed: a participant's ``actor_id`` names no stored actor (the problem's
+                field is ``participants[i].actor_id``); nothing is stored then.
+            StoreUnavailable, StoreError: the database failed; nothing is stored.
+        """
+        return self._write("save event", lambda tx: _save_event(tx, event))
+
+    def get_event(self, event_id: str) -> Event:
+        """The stored event; raise ``NotFound``."""
+        rows = self._query("get event", q.GET_EVENT, id=event_id)
+        if not rows:
+            raise NotFound("event", event_id)
+        return Event.model_validate_json(rows[0]["doc"])
+
+    def list_events(self) -> list[EventSummary]:
+        """A summary of every stored event, ordered by id."""
+        rows = self._query("list events", q.ALL_EVENTS)
+        return [EventSummary.of(Event.model_validate_json(r["doc"])) for r in rows]
+
+    def delete_event(self, event_id: str) -> None:
+        """Delete one event; raise ``NotFound``."""
+
+        def work(tx: ManagedTransaction) -> None:
+            if tx.run(q.DELETE_EVENT, id=event_id).single(strict=True)["n"] == 0:
+                raise NotFound("event", event_id)
+
+        self._write("delete event", work)
+
     # ------------------------------------------------------------------ whole store
 
     def search_candidates(self, query: CandidateQuery) -> CandidateResult:
@@ -455,12 +504,13 @@ class Neo4jStore:
                 memberships=int(rest["memberships"]),
                 collaborations=int(rest["collaborations"]),
                 affiliations=int(rest["affiliations"]),
+                events=int(rest["events"]),
             )
 
         return self._read("counts", work)
 
     def clear(self) -> None:
-        """Remove every actor, concept and project (in chunks of 10,000 nodes)."""
+        """Remove every actor, concept, project and event (in chunks of 10,000 nodes)."""
         self._check_open()
         with self._errors("clear"):
             while True:
@@ -768,6 +818,25 @@ def _delete_actors(tx: ManagedTransaction, ids: list[str], *, cascade: bool) -> 
     _write_actors(tx, rewritten)
     for chunk in _chunks(sorted(projects)):
         tx.run(q.DROP_ORPHAN_PROJECTS, ids=list(chunk)).consume()
+
+
+def _save_event(tx: ManagedTransaction, event: Event) -> Outcome:
+    wanted = event_actor_ids(event)
+    stored_actors = {r["id"] for r in tx.run(q.ACTOR_KINDS, ids=wanted).data()}
+    check_event_actors(event, stored_actors)
+    doc = event.model_dump_json()
+    rows = tx.run(q.GET_EVENT, id=event.id).data()
+    old = rows[0]["doc"] if rows else None
+    if old is not None and (old == doc or Event.model_validate_json(old) == event):
+        return Outcome.UNCHANGED
+    tx.run(q.MERGE_EVENT, id=event.id, name=event.name, doc=doc).consume()
+    links = [
+        {"participant": p.id, "actor": p.actor_id}
+        for p in event.participants
+        if p.actor_id is not None
+    ]
+    _link(tx, q.LINK_EVENT_PARTICIPANTS, links, "participant actor", {"id": event.id})
+    return Outcome.CREATED if old is None else Outcome.UPDATED
 
 
 def _upsert_concepts(tx: ManagedTransaction, concepts: list[Concept]) -> WriteReport:

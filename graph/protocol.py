@@ -20,18 +20,26 @@ Semantics shared by both stores
 * Concept ``broader`` links must resolve and form no cycle.
 * Projects are derived from the actors' ``collaborations``: a project exists while at least one
   actor names it; its title and year come from the participant with the smallest id.
+* B2B events (:class:`~matchmaker.scheduling.model.Event`) are stored whole, one document per
+  event. Saving checks that every participant's ``actor_id`` (when set) names a stored actor;
+  otherwise :class:`~matchmaker.errors.ValidationFailed` names ``participants[i].actor_id`` and
+  nothing is stored. Deleting an actor that an event references is NOT blocked and does not
+  change the event: events are records of what happened. Events are not part of
+  :meth:`GraphStore.snapshot`; :meth:`GraphStore.clear` removes them too.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from enum import StrEnum
 from typing import Protocol, runtime_checkable
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from graph.search_types import CandidateQuery, CandidateResult
+from matchmaker.errors import RowProblem, ValidationFailed
 from matchmaker.models import Actor, ActorKind, Concept, ConceptId, Facet, Identifier, Project
+from matchmaker.scheduling.model import Event
 
 
 class Outcome(StrEnum):
@@ -91,6 +99,66 @@ class Counts(BaseModel):
     memberships: int
     collaborations: int
     affiliations: int
+    events: int = 0
+
+
+class EventSummary(BaseModel):
+    """One line of :meth:`GraphStore.list_events`."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    name: str
+    participants: int
+    meetings: int = Field(description="accepted meetings (explicit and from accepted requests)")
+    scheduled: int = Field(description="accepted meetings placed in the current schedule")
+
+    @classmethod
+    def of(cls, event: Event) -> EventSummary:
+        """The summary of one event."""
+        meetings = {m.id for m in event.accepted_meetings()}
+        placed = {p.meeting for p in event.schedule} & meetings
+        return cls(
+            id=event.id,
+            name=event.name,
+            participants=len(event.participants),
+            meetings=len(meetings),
+            scheduled=len(placed),
+        )
+
+
+def event_actor_ids(event: Event) -> list[str]:
+    """The distinct actor ids the event's participants name, sorted."""
+    return sorted({p.actor_id for p in event.participants if p.actor_id is not None})
+
+
+def check_event_actors(event: Event, stored: Collection[str]) -> None:
+    """Raise if a participant names an actor outside ``stored``.
+
+    Parameters
+    ----------
+    event
+        The event about to be saved.
+    stored
+        The ids among :func:`event_actor_ids` that name stored actors.
+
+    Raises
+    ------
+    ValidationFailed
+        With one ``RowProblem(None, "participants[i].actor_id", ...)`` per dangling reference.
+    """
+    problems = [
+        RowProblem(
+            None,
+            f"participants[{i}].actor_id",
+            f"unknown actor '{p.actor_id}' (participant '{p.id}')",
+        )
+        for i, p in enumerate(event.participants)
+        if p.actor_id is not None and p.actor_id not in stored
+    ]
+    if problems:
+        detail = "; ".join(f"{p.field}: {p.message}" for p in problems)
+        raise ValidationFailed(f"event '{event.id}' not stored: {detail}", problems)
 
 
 class Snapshot(BaseModel):
@@ -103,7 +171,7 @@ class Snapshot(BaseModel):
 
 @runtime_checkable
 class GraphStore(Protocol):
-    """Storage for actors, the taxonomy and their relations."""
+    """Storage for actors, the taxonomy, their relations and B2B events."""
 
     @property
     def name(self) -> str:
@@ -198,7 +266,26 @@ class GraphStore(Protocol):
         ...
 
     def clear(self) -> None:
-        """Remove everything (actors, concepts, projects)."""
+        """Remove everything (actors, concepts, projects, events)."""
+        ...
+
+    # events
+    def save_event(self, event: Event) -> Outcome:
+        """Create or replace one event (an equal stored event reports ``unchanged``); raise
+        ``ValidationFailed`` naming ``participants[i].actor_id`` when a participant's actor is
+        not stored (nothing is stored then)."""
+        ...
+
+    def get_event(self, event_id: str) -> Event:
+        """The stored event; raise ``NotFound``."""
+        ...
+
+    def list_events(self) -> list[EventSummary]:
+        """A summary of every stored event, ordered by id."""
+        ...
+
+    def delete_event(self, event_id: str) -> None:
+        """Delete one event; raise ``NotFound``."""
         ...
 
     # search

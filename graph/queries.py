@@ -12,6 +12,8 @@ are fixed in the text. The graph model::
     (:Actor)-[:AFFILIATED_WITH]->(:Actor)
     (:Actor)-[:PARTICIPATED_IN {title, year, role}]->(:Project)
     (:Concept)-[:BROADER]->(:Concept)
+    (:Event {id, name, doc})
+    (:Event)-[:HAS_PARTICIPANT {participant}]->(:Actor)   one per participant with an actor_id
 
 ``doc`` is the canonical JSON of the model, so reads round-trip exactly; the other properties
 and the relationships serve filtering and graph queries.
@@ -26,6 +28,7 @@ SCHEMA: Final[tuple[str, ...]] = (
     "CREATE CONSTRAINT actor_id IF NOT EXISTS FOR (a:Actor) REQUIRE a.id IS UNIQUE",
     "CREATE CONSTRAINT concept_id IF NOT EXISTS FOR (c:Concept) REQUIRE c.id IS UNIQUE",
     "CREATE CONSTRAINT project_id IF NOT EXISTS FOR (p:Project) REQUIRE p.id IS UNIQUE",
+    "CREATE CONSTRAINT event_id IF NOT EXISTS FOR (e:Event) REQUIRE e.id IS UNIQUE",
     "CREATE INDEX actor_kind IF NOT EXISTS FOR (a:Actor) ON (a.kind)",
     "CREATE INDEX actor_region IF NOT EXISTS FOR (a:Actor) ON (a.region)",
     "CREATE INDEX actor_country IF NOT EXISTS FOR (a:Actor) ON (a.country)",
@@ -308,14 +311,50 @@ RETURN COUNT { (:Concept) } AS concepts,
        COUNT { (:Project) } AS projects,
        COUNT { ()-[:MEMBER_OF]->() } AS memberships,
        COUNT { ()-[:PARTICIPATED_IN]->() } AS collaborations,
-       COUNT { ()-[:AFFILIATED_WITH]->() } AS affiliations
+       COUNT { ()-[:AFFILIATED_WITH]->() } AS affiliations,
+       COUNT { (:Event) } AS events
 """
 
 CLEAR_CHUNK: Final = """
 MATCH (n)
-WHERE n:Actor OR n:Concept OR n:Project
+WHERE n:Actor OR n:Concept OR n:Project OR n:Event
 WITH n LIMIT $chunk
 DETACH DELETE n
+RETURN count(*) AS n
+"""
+
+# ---------------------------------------------------------------- events
+
+GET_EVENT: Final = """
+MATCH (e:Event {id: $id})
+RETURN e.doc AS doc
+"""
+
+ALL_EVENTS: Final = """
+MATCH (e:Event)
+RETURN e.doc AS doc
+ORDER BY e.id
+"""
+
+MERGE_EVENT: Final = """
+MERGE (e:Event {id: $id})
+SET e.name = $name, e.doc = $doc
+WITH e
+OPTIONAL MATCH (e)-[r:HAS_PARTICIPANT]->()
+DELETE r
+"""
+
+LINK_EVENT_PARTICIPANTS: Final = """
+MATCH (e:Event {id: $id})
+UNWIND $rows AS row
+MATCH (a:Actor {id: row.actor})
+CREATE (e)-[:HAS_PARTICIPANT {participant: row.participant}]->(a)
+RETURN count(*) AS n
+"""
+
+DELETE_EVENT: Final = """
+MATCH (e:Event {id: $id})
+DETACH DELETE e
 RETURN count(*) AS n
 """
 
