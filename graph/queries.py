@@ -453,8 +453,9 @@ CALL (a, wants) {
   UNWIND wants AS w
   MATCH p = (w)<-[:BROADER*0..2]-(:Concept)<-[:OFFERS|HAS_COMPETENCE]-(b:Actor)
   WHERE b <> a
-  WITH b, w, max(0.8 ^ (length(p) - 1)) AS met
-  RETURN b, sum(met) / size(wants) AS needs, 0.0 AS offers
+  WITH b, w, size(wants) AS m, max(0.8 ^ (length(p) - 1)) AS met
+  WITH b, m, sum(met) AS met
+  RETURN b, met / m AS needs, 0.0 AS offers
   UNION ALL
   MATCH (a)-[:OFFERS|HAS_COMPETENCE]->(:Concept)-[:BROADER*0..2]->(w:Concept)
         <-[:REQUESTS]-(b:Actor)
