@@ -72,7 +72,6 @@ class Settings(BaseSettings):
     cors_origins: list[str] = Field(default_factory=list, alias="MATCHMAKER_CORS_ORIGINS")
     max_body_bytes: int = Field(default=20 * 1024 * 1024, ge=1024, alias="MATCHMAKER_MAX_BODY")
     max_page_size: int = Field(default=1000, ge=1, le=10_000, alias="MATCHMAKER_MAX_PAGE")
-    events_dir: Path = Field(default=Path("data/events"), alias="MATCHMAKER_EVENTS_DIR")
 
     @field_validator("neo4j_uri")
     @classmethod

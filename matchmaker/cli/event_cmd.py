@@ -1,14 +1,12 @@
 """``matchmaker event import|export|show`` and ``matchmaker schedule``: B2B event scheduling.
 
-Events are stored as one JSON document each in ``$MATCHMAKER_EVENTS_DIR`` (default
-``./data/events``), named ``<event id>.json``.
+Events live in the configured store (``GraphStore.save_event`` / ``get_event``), like actors.
 """
 
 from __future__ import annotations
 
 import csv
 import json
-import os
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -16,7 +14,7 @@ from typing import TYPE_CHECKING
 import typer
 from pydantic import ValidationError
 
-from matchmaker.errors import MatchmakerError, NotFound, ValidationFailed
+from matchmaker.errors import MatchmakerError, ValidationFailed
 
 if TYPE_CHECKING:
     from matchmaker.scheduling.model import Event
@@ -29,36 +27,32 @@ class Format(StrEnum):
     B2B = "b2b-json"
 
 
-def events_dir() -> Path:
-    """Where events are stored (``$MATCHMAKER_EVENTS_DIR``, default ``./data/events``)."""
-    return Path(os.environ.get("MATCHMAKER_EVENTS_DIR", "data/events"))
-
-
 def _fail(error: Exception) -> typer.Exit:
     typer.echo(f"error: {error}", err=True)
     return typer.Exit(code=1)
 
 
 def load_event(event_id: str) -> Event:
-    """The stored event ``event_id``."""
-    from matchmaker.scheduling.model import Event
+    """The stored event ``event_id``; ``NotFound`` if there is none."""
+    from matchmaker.cli.common import open_cli_store
 
-    path = events_dir() / f"{event_id}.json"
-    if not path.exists():
-        raise NotFound("event", event_id)
+    store = open_cli_store()
     try:
-        return Event.model_validate_json(path.read_text(encoding="utf-8"))
-    except ValidationError as exc:
-        raise ValidationFailed(f"{path}: {exc}") from exc
+        return store.get_event(event_id)
+    finally:
+        store.close()
 
 
-def save_event(event: Event) -> Path:
-    """Store ``event`` as ``<events dir>/<id>.json``."""
-    folder = events_dir()
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{event.id}.json"
-    path.write_text(event.model_dump_json(indent=1), encoding="utf-8")
-    return path
+def save_event(event: Event) -> str:
+    """Store ``event``; returns what happened (created, updated, unchanged) and where."""
+    from matchmaker.cli.common import open_cli_store
+
+    store = open_cli_store()
+    try:
+        outcome = store.save_event(event)
+        return f"{store.name} store ({outcome.value})"
+    finally:
+        store.close()
 
 
 @app.command("import")
@@ -83,12 +77,12 @@ def import_event(
                 raise ValidationFailed(f"{file}: {exc}") from exc
             if event_id:
                 event = event.model_copy(update={"id": event_id})
-        path = save_event(event)
+        where = save_event(event)
     except MatchmakerError as exc:
         raise _fail(exc) from exc
     typer.echo(
         f"imported event '{event.id}': {len(event.participants)} participants, "
-        f"{len(event.accepted_meetings())} accepted meetings, {len(event.slots)} slots -> {path}"
+        f"{len(event.accepted_meetings())} accepted meetings, {len(event.slots)} slots -> {where}"
     )
 
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -8,11 +9,22 @@ from icalendar import Calendar
 from typer.testing import CliRunner
 
 from matchmaker.cli.main import app
+from matchmaker.settings import get_settings
 from tests.scheduling.conftest import FIXTURES, make_event
 
 
-def test_import_schedule_export_roundtrip(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("MATCHMAKER_EVENTS_DIR", str(tmp_path / "events"))
+@pytest.fixture
+def store_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """The CLI's store: a memory store persisted to a file, so events last between calls."""
+    path = tmp_path / "store.json"
+    monkeypatch.setenv("MATCHMAKER_STORE", "memory")
+    monkeypatch.setenv("MATCHMAKER_DATA_FILE", str(path))
+    get_settings.cache_clear()
+    yield path
+    get_settings.cache_clear()
+
+
+def test_import_schedule_export_roundtrip(tmp_path: Path, store_file: Path) -> None:
     runner = CliRunner()
     src = tmp_path / "demo.json"
     src.write_text(make_event(4, [(0, 1), (0, 2), (3, 1)]).model_dump_json())
@@ -38,13 +50,13 @@ def test_import_schedule_export_roundtrip(tmp_path: Path, monkeypatch: pytest.Mo
     assert (tmp_path / "grid.csv").read_text().startswith("date,start,end,slot")
 
 
-def test_import_b2b_and_unknown_event(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("MATCHMAKER_EVENTS_DIR", str(tmp_path))
+def test_import_b2b_and_unknown_event(store_file: Path) -> None:
     runner = CliRunner()
     path = FIXTURES / "originals" / "tic-12.json"
     out = runner.invoke(app, ["event", "import", "--format", "b2b-json", str(path)])
     assert out.exit_code == 0, out.output
-    assert (tmp_path / "tic-12.json").exists()
+    assert "memory store (created)" in out.output
+    assert '"tic-12"' in store_file.read_text()
     out = runner.invoke(app, ["schedule", "nope"])
     assert out.exit_code == 1
     assert "event 'nope' not found" in out.output
