@@ -13,9 +13,10 @@ from fastapi.staticfiles import StaticFiles
 import matchmaker
 from api import problems
 from api.engines import EngineCache
+from api.jobs import JobRunner
 from api.middleware import BodyLimit, RequestContext
 from api.openapi import complete_openapi
-from api.routers import actors, health, imports, matches, search, taxonomy
+from api.routers import actors, events, health, imports, matches, search, taxonomy
 from graph.protocol import GraphStore
 from matchmaker.settings import Settings, get_settings
 
@@ -62,6 +63,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         try:
             yield
         finally:
+            app.state.jobs.shutdown()
             if owned:
                 app.state.store.close()
 
@@ -90,6 +92,8 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     app.include_router(taxonomy.router)
     app.include_router(matches.router)
     app.include_router(search.router)
+    app.include_router(events.router)
+    app.state.jobs = JobRunner()
     app.include_router(imports.router)
     app.state.engines = EngineCache()
     app.openapi = lambda: complete_openapi(app)  # type: ignore[method-assign]

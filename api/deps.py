@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
 
 from graph.protocol import GraphStore
 from matchmaker.settings import Settings, get_settings
@@ -18,3 +18,5 @@ def get_store(request: Request) -> GraphStore:
 
 StoreDep = Annotated[GraphStore, Depends(get_store)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+IdPath = Annotated[str, Path(min_length=1, max_length=128, description="an id (slug)")]

@@ -68,11 +68,10 @@ def _problem(status: str) -> dict[str, Any]:
 
 
 def _statuses(method: str, path: str, operation: dict[str, Any]) -> list[str]:
-    statuses = ["401", "403", "422", "503"]
+    """Problem statuses a route can answer; 404 everywhere an id or a cluster may be unknown."""
     if path in ("/health", "/ready"):
         return ["503"] if path == "/ready" else []
-    if "{" in path:
-        statuses.append("404")
+    statuses = ["401", "403", "404", "422", "503"]
     if method in ("post", "put", "patch", "delete"):
         statuses += ["409", "413"]
         if "requestBody" in operation:

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Query, Response, status
 from pydantic import BaseModel
 
-from api.deps import SettingsDep, StoreDep
+from api.deps import IdPath, SettingsDep, StoreDep
 from api.engines import EnginesDep
 from api.security import Admin, Reader
 from graph.protocol import ActorQuery, GraphStore, Page
@@ -71,7 +71,7 @@ def list_actors(
 
 
 @router.get("/{actor_id}", response_model=Actor)
-def get_actor(actor_id: str, store: StoreDep, response: Response, _: Reader) -> Actor:
+def get_actor(actor_id: IdPath, store: StoreDep, response: Response, _: Reader) -> Actor:
     """One actor; its ``ETag`` goes with ``If-Match`` on updates."""
     actor = store.get_actor(actor_id)
     response.headers["ETag"] = etag_of(actor)
@@ -102,7 +102,7 @@ def create_actor(
     responses={201: {"model": Actor, "description": "created (no actor had this id)"}},
 )
 def replace_actor(
-    actor_id: str,
+    actor_id: IdPath,
     actor: Actor,
     store: StoreDep,
     engines: EnginesDep,
@@ -124,7 +124,7 @@ def replace_actor(
 
 @router.delete("/{actor_id}", response_model=DeleteResult)
 def delete_actor(
-    actor_id: str,
+    actor_id: IdPath,
     store: StoreDep,
     engines: EnginesDep,
     _: Admin,

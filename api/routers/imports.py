@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 
-from api.deps import StoreDep
+from api.deps import IdPath, StoreDep
 from api.engines import EnginesDep
 from api.security import Admin
 from matchmaker.errors import RowProblem, ValidationFailed
@@ -66,7 +66,7 @@ async def import_actors(
 
 @router.post("/{keep_id}/merge/{other_id}", response_model=Actor)
 def merge_actors(
-    keep_id: str, other_id: str, store: StoreDep, engines: EnginesDep, principal: Admin
+    keep_id: IdPath, other_id: IdPath, store: StoreDep, engines: EnginesDep, principal: Admin
 ) -> Actor:
     """Merge ``other_id`` into ``keep_id`` (reversible with ``unmerge``); returns the result."""
     keep = resolve_actor_id(store, keep_id)
@@ -79,7 +79,7 @@ def merge_actors(
 
 @router.post("/{keep_id}/unmerge/{other_id}", response_model=list[Actor])
 def unmerge_actors(
-    keep_id: str, other_id: str, store: StoreDep, engines: EnginesDep, _: Admin
+    keep_id: IdPath, other_id: IdPath, store: StoreDep, engines: EnginesDep, _: Admin
 ) -> list[Actor]:
     """Undo a merge; returns the kept actor and the restored one."""
     keep, other = unmerge_in_store(store, keep_id, other_id)

@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
-from api.deps import StoreDep
+from api.deps import IdPath, StoreDep
 from api.engines import EnginesDep
 from api.security import Reader
 from matchmaker.errors import ValidationFailed
@@ -76,7 +76,7 @@ OptionsDep = Annotated[MatchOptions, Depends(options_from_query)]
 
 @router.get("/actors/{actor_id}/matches", response_model=list[Match])
 def actor_matches(
-    actor_id: str, options: OptionsDep, store: StoreDep, engines: EnginesDep, _: Reader
+    actor_id: IdPath, options: OptionsDep, store: StoreDep, engines: EnginesDep, _: Reader
 ) -> list[Match]:
     """The actor's best partners with per-component contributions and a readable reason."""
     store.get_actor(actor_id)
@@ -89,7 +89,7 @@ def actor_matches(
     responses={200: {"content": {"text/csv": {}}, "description": "one row per proposed partner"}},
 )
 def cluster_matches_csv(
-    cluster_id: str, options: OptionsDep, store: StoreDep, engines: EnginesDep, _: Reader
+    cluster_id: IdPath, options: OptionsDep, store: StoreDep, engines: EnginesDep, _: Reader
 ) -> Response:
     """Every member's match list as CSV (the batch export for cluster managers)."""
     members = store.members(cluster_id)

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
-from api.deps import StoreDep
+from api.deps import IdPath, StoreDep
 from api.security import Reader
 from matchmaker.models import Concept, Facet
 
@@ -58,7 +58,7 @@ def list_concepts(
 
 
 @router.get("/concepts/{concept_id}", response_model=ConceptDetail)
-def get_concept(concept_id: str, store: StoreDep, _: Reader) -> ConceptDetail:
+def get_concept(concept_id: IdPath, store: StoreDep, _: Reader) -> ConceptDetail:
     """A concept with its neighbourhood in the hierarchy."""
     return ConceptDetail(
         concept=store.get_concept(concept_id),

@@ -124,33 +124,35 @@ def schedule_cmd(
         False, "--fresh", help="Ignore the stored schedule (default: keep unaffected meetings)."
     ),
     fill_mode: bool = typer.Option(
-        False, "--fill", help="Then fill free slots with proposed meetings (needs --proposals)."
+        False,
+        "--fill",
+        help="Then fill free slots with meetings the matching engine proposes (b2b-event).",
     ),
     proposals: Path | None = typer.Option(
-        None, "--proposals", help="CSV with columns a,b,score (e.g. the b2b-event match list)."
+        None, "--proposals", help="With --fill: use this CSV (columns a,b,score) instead."
     ),
 ) -> None:
     """Schedule an event's accepted meetings and store the schedule; prints the report as JSON."""
-    from matchmaker.scheduling.fill import fill
-    from matchmaker.scheduling.reschedule import reschedule
-    from matchmaker.scheduling.solver import schedule
+    from matchmaker.cli.common import open_cli_store
+    from matchmaker.matching import MatchEngine
+    from matchmaker.scheduling.service import match_proposals, run_schedule
 
     try:
-        event = load_event(event_id)
-        if event.schedule and not fresh:
-            result = reschedule(event, time_limit_s=time_limit, seed=seed)
-        else:
-            result = schedule(event, time_limit_s=time_limit, seed=seed)
-        event.schedule = result.placements
-        report = result.model_dump(mode="json", exclude={"placements"})
-        if fill_mode:
-            if proposals is None:
-                raise ValidationFailed("--fill needs --proposals FILE (columns a,b,score)")
-            with proposals.open(encoding="utf-8") as fh:
-                rows = [(r["a"], r["b"], float(r["score"])) for r in csv.DictReader(fh)]
-            event, added = fill(event, rows)
-            report["filled"] = len(added)
-        save_event(event)
+        store = open_cli_store()
+        try:
+            event = store.get_event(event_id)
+            rows: list[tuple[str, str, float]] | None = None
+            if fill_mode and proposals is not None:
+                with proposals.open(encoding="utf-8") as fh:
+                    rows = [(r["a"], r["b"], float(r["score"])) for r in csv.DictReader(fh)]
+            elif fill_mode:
+                rows = match_proposals(event, MatchEngine.from_store(store))
+            event, report = run_schedule(
+                event, time_limit_s=time_limit, seed=seed, fresh=fresh, proposals=rows
+            )
+            store.save_event(event)
+        finally:
+            store.close()
     except (MatchmakerError, KeyError, ValueError) as exc:
         raise _fail(exc) from exc
     typer.echo(json.dumps(report, indent=1))
