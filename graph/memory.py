@@ -27,9 +27,9 @@ import json
 import os
 import tempfile
 import threading
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager, suppress
+from contextlib import AbstractContextManager, contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -47,7 +47,7 @@ from graph.protocol import (
     check_event_actors,
     event_actor_ids,
 )
-from graph.search_types import CandidateQuery, CandidateResult
+from graph.search_types import CandidateQuery, CandidateResult, SearchChanges
 from matchmaker.errors import (
     BatchRejected,
     Conflict,
@@ -65,6 +65,7 @@ FILE_FORMAT = "matchmaker.memory-store"
 FILE_VERSION = 2
 READABLE_VERSIONS = (1, 2)
 MAX_LIMIT = 1000
+SEARCH_LOG = 256
 
 HAS_COMPETENCE = "HAS_COMPETENCE"
 OFFERS = "OFFERS"
@@ -242,6 +243,7 @@ class MemoryStore:
 
     def _reset(self) -> None:
         self._search_version = getattr(self, "_search_version", 0) + 1
+        self._search_log: deque[tuple[int, frozenset[str], bool]] = deque(maxlen=SEARCH_LOG)
         self._graph: Any = nx.MultiDiGraph()
         self._actors: dict[str, Actor] = {}
         self._concepts: dict[str, Concept] = {}
@@ -883,6 +885,30 @@ class MemoryStore:
         """Changes on every write; the search index is rebuilt when it does."""
         return self._search_version
 
+    def search_changes(self, since: int | None) -> SearchChanges:
+        """The actors written since search version ``since`` (all of them when the log of recent
+        writes does not reach back that far, or ``since`` is ``None``), as references."""
+        with self._lock:
+            version = self._search_version
+            if since == version:
+                return SearchChanges(version, False, [], [], None)
+            entries = [e for e in self._search_log if since is not None and e[0] > since]
+            if since is None or len(entries) != version - since:
+                concepts = list(self._concepts.values())
+                return SearchChanges(version, True, list(self._actors.values()), [], concepts)
+            ids = sorted(set().union(*(e[1] for e in entries)))
+            return SearchChanges(
+                version,
+                False,
+                [self._actors[i] for i in ids if i in self._actors],
+                [i for i in ids if i not in self._actors],
+                list(self._concepts.values()) if any(e[2] for e in entries) else None,
+            )
+
+    def search_lock(self) -> AbstractContextManager[Any]:
+        """The store's lock: held while a search reads the index and the page's actors."""
+        return self._lock
+
     def search_candidates(self, query: CandidateQuery) -> CandidateResult:
         """See :func:`graph.memory_search.search_candidates`."""
         from graph.memory_search import search_candidates
@@ -1023,11 +1049,13 @@ class MemoryStore:
         old_actors = self._apply_actors(actors)
         self._dirty = True
         self._search_version += 1
+        self._search_log.append((self._search_version, frozenset(actors), bool(concepts)))
 
         def undo() -> None:
             self._apply_actors(old_actors)
             self._apply_concepts(old_concepts)
             self._search_version += 1
+            self._search_log.append((self._search_version, frozenset(actors), bool(concepts)))
 
         self._after_write(undo)
 

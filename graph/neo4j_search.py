@@ -1,6 +1,19 @@
 """Candidate retrieval for the Neo4j store.
 
-Concept expansion walks ``BROADER*`` in Cypher; free-text terms go through the full-text index
+:func:`search_candidates` (what ``Neo4jStore.search_candidates`` uses) answers from a
+:class:`~graph.memory_search.SearchIndex` kept in step with the database: every actor or concept
+write through :class:`~graph.neo4j_store.Neo4jStore` calls :func:`record_write` in its
+transaction, which bumps a version counter (``(:SearchState)``) and logs the written ids
+(``(:SearchChange)``, the last :data:`KEEP_CHANGES` writes). Each search reads the counter in its
+read transaction; when it moved, the index replays the logged ids (fetching their compact records:
+properties and ``[concept, level, evidence]`` of their competence and offer relationships) or,
+when the log no longer reaches back, reloads every record. The page's evidence is computed from
+the actors' stored documents, read in the same transaction. Writes made around
+``Neo4jStore`` (plain Cypher) are not seen until the next logged write or a new store object.
+
+:func:`search_candidates_cypher` answers the same question in one Cypher statement (kept as the
+database-only reference; its cost grows with the number of hits):
+concept expansion walks ``BROADER*`` in Cypher; free-text terms go through the full-text index
 ``actor_text`` on ``:Actor(name, description)`` (Lucene fuzzy terms, input escaped), and the
 exact text evidence of those candidates is then computed by :mod:`matchmaker.search.ranking`, as
 the embedded store does. Scoring, filters, top ``offset + limit`` and facet counts run in one
@@ -11,13 +24,15 @@ Python from their stored documents and must add up to the score Cypher computed.
 from __future__ import annotations
 
 import re
+import threading
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from neo4j import ManagedTransaction
 
 from graph import queries as q
+from graph.memory_search import OutOfStep, SearchIndex, SearchRecord, raw_points
 from graph.search_types import (
     FACET_KEYS,
     Candidate,
@@ -26,7 +41,7 @@ from graph.search_types import (
     Relation,
 )
 from matchmaker.errors import StoreError
-from matchmaker.models import Actor, Facet
+from matchmaker.models import Actor, Concept, Facet
 from matchmaker.search.ranking import (
     EVIDENCE_POINTS,
     LEVEL_POINTS,
@@ -40,6 +55,8 @@ from matchmaker.search.ranking import (
 from matchmaker.search.text import max_edits
 
 Runner = Callable[[str, Callable[[ManagedTransaction], Any]], Any]
+KEEP_CHANGES = 1000
+"""Logged writes kept in the database; an index further behind reloads every record."""
 TEXT_CANDIDATES = 20_000
 CONCEPT_FACETS = [Facet.PROCESS.value, Facet.MATERIAL.value, Facet.VALUE_CHAIN.value]
 _LUCENE_SPECIAL = re.compile(r'([+\-!(){}\[\]^"~*?:\\/&|])')
@@ -74,7 +91,8 @@ def lucene_query(terms: list[str]) -> str:
 
 
 def ensure_index(store: Any, write: Runner) -> None:
-    """Create the full-text index ``actor_text`` once per store object (idempotent)."""
+    """Create the full-text index ``actor_text`` and the write log's constraint and index once
+    per store object (idempotent)."""
     if _indexed.get(store):
         return
 
@@ -82,6 +100,12 @@ def ensure_index(store: Any, write: Runner) -> None:
         tx.run(q.SEARCH_FULLTEXT_INDEX).consume()
 
     write("create search index", work)
+    for statement in q.SEARCH_STATE_SCHEMA:
+
+        def schema(tx: ManagedTransaction, statement: str = statement) -> None:
+            tx.run(statement).consume()
+
+        write("create search log schema", schema)
     write("await search index", lambda tx: tx.run(q.SEARCH_AWAIT_INDEX).consume())
     _indexed[store] = True
 
@@ -111,10 +135,10 @@ def _expansion(
     return targets, closed
 
 
-def search_candidates(
+def search_candidates_cypher(
     store: Any, read: Runner, write: Runner, query: CandidateQuery
 ) -> CandidateResult:
-    """Answer ``query`` on Neo4j (see the module docstring).
+    """Answer ``query`` on Neo4j in one Cypher statement (see the module docstring).
 
     Parameters
     ----------
@@ -195,3 +219,152 @@ def search_candidates(
         for facet, key, n in sorted([*record["basic"], *record["concepts"]]):
             facets[facet][key] = n
     return CandidateResult(candidates=candidates, total=record["total"], facets=facets)
+
+
+# ---------------------------------------------------------------- the synchronised index
+
+
+def record_write(
+    tx: ManagedTransaction,
+    actor_ids: Sequence[str],
+    *,
+    concepts: bool = False,
+    reset: bool = False,
+) -> None:
+    """Log a write for the search index, in the writing transaction.
+
+    Parameters
+    ----------
+    actor_ids
+        Actors created, replaced or deleted.
+    concepts
+        Whether concepts were written.
+    reset
+        Everything may have changed (e.g. the store was cleared): indexes reload.
+    """
+    tx.run(
+        q.SEARCH_RECORD_WRITE,
+        ids=sorted(set(actor_ids)),
+        concepts=concepts,
+        reset=reset,
+        keep=KEEP_CHANGES,
+    ).consume()
+
+
+class _Mirror:
+    def __init__(self) -> None:
+        self.epoch: str | None = None
+        self.version: int | None = None
+        self.index = SearchIndex()
+        self.lock = threading.Lock()
+
+
+_mirrors: weakref.WeakKeyDictionary[Any, _Mirror] = weakref.WeakKeyDictionary()
+_mirrors_lock = threading.Lock()
+
+
+def _records(rows: Any) -> list[SearchRecord]:
+    records = []
+    for row in rows:
+        best: dict[str, int] = {}
+        for concept, level, evidence in row["facts"]:
+            raw = raw_points(level, evidence)
+            if raw > best.get(concept, 0):
+                best[concept] = raw
+        records.append(
+            SearchRecord(
+                row["id"],
+                row["name"],
+                row["description"],
+                row["kind"],
+                row["region"],
+                row["country"],
+                tuple(sorted(best.items())),
+            )
+        )
+    return records
+
+
+def _concepts(tx: ManagedTransaction) -> list[Concept]:
+    return [Concept.model_validate_json(doc) for doc in tx.run(q.ALL_CONCEPTS).value("doc")]
+
+
+def _refresh(tx: ManagedTransaction, mirror: _Mirror, epoch: str, version: int) -> None:
+    """Bring ``mirror`` to ``version`` (or later) from the write log, or reload it all."""
+    if mirror.epoch != epoch:
+        mirror.version = None
+    mirror.epoch = epoch
+    if mirror.version == version:
+        return
+    since = mirror.version
+    rows = [] if since is None else tx.run(q.SEARCH_CHANGES, since=since).data()
+    revs = [row["rev"] for row in rows]
+    full = (
+        since is None
+        or since > version
+        or revs != list(range(since + 1, since + 1 + len(revs)))
+        or not revs
+        or revs[-1] < version
+        or any(row["reset"] for row in rows)
+    )
+    if full:
+        index = SearchIndex(_concepts(tx))
+        index.apply(_records(tx.run(q.SEARCH_ALL_RECORDS, offer_level=OFFER_LEVEL)), [])
+        mirror.index, mirror.version = index, version
+        return
+    ids = sorted({i for row in rows for i in row["ids"]})
+    if any(row["concepts"] for row in rows):
+        mirror.index.set_concepts(_concepts(tx))
+    if ids:
+        found = _records(tx.run(q.SEARCH_RECORDS, ids=ids, offer_level=OFFER_LEVEL))
+        present = {r.id for r in found}
+        mirror.index.apply(found, [i for i in ids if i not in present])
+    mirror.version = revs[-1]
+
+
+def search_candidates(
+    store: Any, read: Runner, write: Runner, query: CandidateQuery
+) -> CandidateResult:
+    """Answer ``query`` on Neo4j from the synchronised index (see the module docstring).
+
+    Parameters
+    ----------
+    store
+        The :class:`~graph.neo4j_store.Neo4jStore` (identifies its index).
+    read, write
+        The store's ``_read`` / ``_write`` transaction runners ``(action, work) -> result``.
+
+    Raises
+    ------
+    StoreError
+        If the database cannot be read, or the index stays out of step with it.
+    """
+    ensure_index(store, write)
+    with _mirrors_lock:
+        mirror = _mirrors.setdefault(store, _Mirror())
+
+    def work(tx: ManagedTransaction) -> CandidateResult | None:
+        state = tx.run(q.SEARCH_VERSION).single(strict=True)
+        if state["version"] is None:
+            return None
+        _refresh(tx, mirror, state["epoch"], state["version"])
+
+        def fetch(ids: list[str]) -> dict[str, Actor]:
+            docs = tx.run(q.GET_ACTORS, ids=ids).value("doc")
+            return {a.id: a for a in (Actor.model_validate_json(d) for d in docs)}
+
+        return mirror.index.search(query, fetch)
+
+    with mirror.lock:
+        for attempt in range(3):
+            try:
+                result: CandidateResult | None = read("search", work)
+            except OutOfStep:
+                if attempt == 2:
+                    raise
+                mirror.version = None
+                continue
+            if result is not None:
+                return result
+            write("start search log", lambda tx: record_write(tx, [], reset=True))
+    raise StoreError("search: the write log of the search index cannot be started")

@@ -30,6 +30,7 @@ from neo4j.exceptions import (
 )
 
 from graph import queries as q
+from graph.neo4j_search import record_write
 from graph.protocol import (
     ActorQuery,
     Counts,
@@ -518,7 +519,8 @@ class Neo4jStore:
                     q.CLEAR_CHUNK, chunk=10_000, database_=self._database
                 )
                 if not records or records[0]["n"] == 0:
-                    return
+                    break
+            self._write("log clear", lambda tx: record_write(tx, [], reset=True))
 
 
 # ---------------------------------------------------------------------- transaction functions
@@ -766,6 +768,7 @@ def _write_actors(tx: ManagedTransaction, actors: list[Actor]) -> None:
     if old_projects:
         for chunk in _chunks(sorted(old_projects)):
             tx.run(q.DROP_ORPHAN_PROJECTS, ids=list(chunk)).consume()
+    record_write(tx, ids)
 
 
 def _link(
@@ -815,6 +818,7 @@ def _delete_actors(tx: ManagedTransaction, ids: list[str], *, cascade: bool) -> 
     for chunk in _chunks(ids):
         projects.update(tx.run(q.PROJECTS_OF, ids=list(chunk)).value("id"))
         tx.run(q.DELETE_ACTORS, ids=list(chunk)).consume()
+    record_write(tx, ids)
     _write_actors(tx, rewritten)
     for chunk in _chunks(sorted(projects)):
         tx.run(q.DROP_ORPHAN_PROJECTS, ids=list(chunk)).consume()
@@ -892,6 +896,8 @@ def _upsert_concepts(tx: ManagedTransaction, concepts: list[Concept]) -> WriteRe
         tx.run(q.MERGE_CONCEPTS, rows=list(rows)).consume()
     links = [{"concept": c.id, "parent": p} for c in changed for p in c.broader]
     _link(tx, q.LINK_BROADER, links, "broader", {})
+    if changed:
+        record_write(tx, [], concepts=True)
     return report
 
 

@@ -369,6 +369,56 @@ OPTIONS {indexConfig: {`fulltext.analyzer`: 'standard-folding',
 
 SEARCH_AWAIT_INDEX: Final = "CALL db.awaitIndex('actor_text', 300)"
 
+SEARCH_STATE_SCHEMA: Final = (
+    "CREATE CONSTRAINT search_state_id IF NOT EXISTS FOR (s:SearchState) REQUIRE s.id IS UNIQUE",
+    "CREATE INDEX search_change_rev IF NOT EXISTS FOR (c:SearchChange) ON (c.rev)",
+)
+
+# Every actor or concept write appends the written ids to a log under one version counter (the
+# counter node's lock orders concurrent writers); the search index replays the log.
+SEARCH_RECORD_WRITE: Final = """
+MERGE (s:SearchState {id: 'search'})
+ON CREATE SET s.epoch = randomUUID()
+SET s.version = coalesce(s.version, 0) + 1
+CREATE (:SearchChange {rev: s.version, ids: $ids, concepts: $concepts, reset: $reset})
+WITH s
+CALL (s) {
+  MATCH (old:SearchChange)
+  WHERE old.rev <= s.version - $keep
+  DELETE old
+}
+RETURN s.version AS version
+"""
+
+SEARCH_VERSION: Final = """
+OPTIONAL MATCH (s:SearchState {id: 'search'})
+RETURN s.epoch AS epoch, s.version AS version
+"""
+
+SEARCH_CHANGES: Final = """
+MATCH (c:SearchChange)
+WHERE c.rev > $since
+RETURN c.rev AS rev, c.ids AS ids, c.concepts AS concepts, c.reset AS reset
+ORDER BY rev
+"""
+
+SEARCH_ALL_RECORDS: Final = """
+MATCH (a:Actor)
+RETURN a.id AS id, a.name AS name, coalesce(a.description, '') AS description, a.kind AS kind,
+       a.region AS region, a.country AS country,
+       [(a)-[f:HAS_COMPETENCE|OFFERS]->(c:Concept)
+        | [c.id, coalesce(f.level, $offer_level), coalesce(f.evidence, false)]] AS facts
+"""
+
+SEARCH_RECORDS: Final = """
+UNWIND $ids AS id
+MATCH (a:Actor {id: id})
+RETURN a.id AS id, a.name AS name, coalesce(a.description, '') AS description, a.kind AS kind,
+       a.region AS region, a.country AS country,
+       [(a)-[f:HAS_COMPETENCE|OFFERS]->(c:Concept)
+        | [c.id, coalesce(f.level, $offer_level), coalesce(f.evidence, false)]] AS facts
+"""
+
 SEARCH_NARROWER: Final = """
 UNWIND $concepts AS q
 MATCH path = (d:Concept)-[:BROADER*0..]->(:Concept {id: q})

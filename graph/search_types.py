@@ -10,10 +10,11 @@ the same formula, so both stores order results identically.
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from matchmaker.models import ActorKind, ConceptId, Identifier
+from matchmaker.models import Actor, ActorKind, Concept, ConceptId, Identifier
 
 
 class Relation(StrEnum):
@@ -123,3 +124,17 @@ class CandidateResult(BaseModel):
     candidates: list[Candidate]
     total: int
     facets: dict[str, dict[str, int]] = Field(default_factory=dict)
+
+
+class SearchChanges(NamedTuple):
+    """What a store's search index must apply to catch up with the writes since a version.
+
+    ``full``: rebuild from scratch (``upserts`` then holds every actor); ``concepts``: the whole
+    taxonomy when it changed, else ``None``.
+    """
+
+    version: int
+    full: bool
+    upserts: list[Actor]
+    deletes: list[str]
+    concepts: list[Concept] | None
