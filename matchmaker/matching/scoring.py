@@ -13,8 +13,11 @@
 
 from __future__ import annotations
 
+import gc
+import multiprocessing as mp
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -43,6 +46,9 @@ BoolArray = np.ndarray[tuple[int], np.dtype[np.bool_]]
 
 _SCORE_DECIMALS = 12
 """Scores are compared rounded to this many decimals so ties break by id, not by float noise."""
+
+_CHUNKS_PER_PROCESS = 16
+"""``top_all`` with worker processes: chunks per process, for balance and steady progress."""
 
 
 @dataclass(frozen=True)
@@ -513,6 +519,7 @@ class MatchEngine:
         *,
         block: int = 256,
         bounded: bool = False,
+        processes: int = 1,
         progress: Callable[[int], None] | None = None,
     ) -> Iterator[tuple[str, list[tuple[str, float]]]]:
         """Top partners ``(id, score)`` for many actors, without explanations.
@@ -521,45 +528,85 @@ class MatchEngine:
         ``bounded=True``, ``block`` actors at a time are ranked with group upper bounds and
         exact scores of the groups that can reach each top list
         (:mod:`matchmaker.matching.bounds`); same lists, but on the generated benchmark data
-        the bounds prune too little to be faster. Diversity limits are not supported;
-        ``progress(count)`` after each actor (each block when bounded).
+        the bounds prune too little to be faster. Diversity limits are not supported.
+
+        With ``processes > 1`` contiguous chunks of ``actor_ids`` are ranked by that many
+        forked worker processes (the index arrays are shared copy-on-write, never pickled);
+        results come back as compact arrays and are yielded in input order, identical to
+        ``processes=1``. Where ``fork`` is unavailable the actors are ranked in this process.
+        ``progress(count)`` after each actor (each block when bounded, each chunk when forked).
 
         Raises
         ------
         ValidationFailed
-            If ``options`` asks for diversity limits.
+            If ``options`` asks for diversity limits or ``processes`` is below 1.
         NotFound
             If an actor is not indexed.
         """
         options = options or MatchOptions()
         if options.per_organisation is not None or options.per_region is not None:
             raise ValidationFailed("top_all does not apply diversity limits; use match_many")
+        if processes < 1:
+            raise ValidationFailed(f"processes must be at least 1, got {processes}")
         compiled = self.resolve(options)
+        self._vc_table(compiled)
         ids = self.index.ids
-        positions = [self.position(i) for i in actor_ids]
-        if not bounded:
-            for a in positions:
-                cols, totals, _ = self._top_one(a, compiled, options)
+        positions = np.array([self.position(i) for i in actor_ids], dtype=np.int64)
+        if processes == 1 or len(positions) < 2 or "fork" not in mp.get_all_start_methods():
+            for a, cols, totals, count in self._scan(positions, compiled, options, bounded, block):
                 yield (
                     ids[a],
                     list(zip([ids[c] for c in cols.tolist()], totals.tolist(), strict=True)),
                 )
+                if progress is not None and count:
+                    progress(count)
+            return
+        n_chunks = min(len(positions), processes * _CHUNKS_PER_PROCESS)
+        chunks = np.array_split(positions, n_chunks)
+        state = (self, compiled, options, bounded, block)
+        gc.freeze()
+        try:
+            pool = mp.get_context("fork").Pool(
+                min(processes, n_chunks), initializer=_init_worker, initargs=(state,)
+            )
+        finally:
+            gc.unfreeze()
+        with pool:
+            for chunk, (counts, cols, totals) in zip(
+                chunks, pool.imap(_scan_chunk, chunks), strict=True
+            ):
+                ends = np.cumsum(counts).tolist()
+                names = [ids[c] for c in cols.tolist()]
+                values = totals.tolist()
+                start = 0
+                for a, end in zip(chunk.tolist(), ends, strict=True):
+                    yield ids[a], list(zip(names[start:end], values[start:end], strict=True))
+                    start = end
                 if progress is not None:
-                    progress(1)
+                    progress(len(chunk))
+
+    def _scan(
+        self,
+        positions: IntArray,
+        compiled: CompiledProfile,
+        options: MatchOptions,
+        bounded: bool,
+        block: int,
+    ) -> Iterator[tuple[int, IntArray, FloatArray, int]]:
+        """``(position, partner positions, totals, progress count)`` per actor, in order."""
+        if not bounded:
+            for a in positions.tolist():
+                cols, totals, _ = self._top_one(a, compiled, options)
+                yield a, cols, totals, 1
             return
         allowed = column_filter(self.index, options)
+        vc = self._vc_table(compiled)
         for start in range(0, len(positions), block):
-            q = np.array(positions[start : start + block], dtype=np.int64)
-            scorer = BlockScorer(
-                self.index, self.bounds, q, compiled, options, allowed, self._vc_table(compiled)
-            )
-            for a, (cols, totals) in zip(q.tolist(), scorer.top(options.top), strict=True):
-                yield (
-                    ids[a],
-                    list(zip([ids[c] for c in cols.tolist()], totals.tolist(), strict=True)),
-                )
-            if progress is not None:
-                progress(len(q))
+            q = positions[start : start + block]
+            scorer = BlockScorer(self.index, self.bounds, q, compiled, options, allowed, vc)
+            tops = scorer.top(options.top)
+            for i, (a, (cols, totals)) in enumerate(zip(q.tolist(), tops, strict=True)):
+                yield a, cols, totals, len(q) if i == len(q) - 1 else 0
 
     def top_ids(self, actor_id: str, options: MatchOptions | None = None) -> list[str]:
         """Ids of :meth:`match` without building explanations (for bulk runs)."""
@@ -569,3 +616,29 @@ class MatchEngine:
         compiled = self.resolve(options)
         cols, _, _ = self._top_one(self.position(actor_id), compiled, options)
         return [self.index.ids[c] for c in cols.tolist()]
+
+
+_worker_state: tuple[Any, ...] | None = None
+
+
+def _init_worker(state: tuple[Any, ...]) -> None:
+    global _worker_state
+    _worker_state = state
+
+
+def _scan_chunk(positions: IntArray) -> tuple[IntArray, IntArray, FloatArray]:
+    """In a forked worker: per-actor list lengths, then all partner positions and totals."""
+    assert _worker_state is not None
+    engine, compiled, options, bounded, block = _worker_state
+    counts: list[int] = []
+    cols: list[IntArray] = []
+    totals: list[FloatArray] = []
+    for _, c, t, _ in engine._scan(positions, compiled, options, bounded, block):
+        counts.append(len(c))
+        cols.append(c)
+        totals.append(t)
+    return (
+        np.array(counts, dtype=np.int32),
+        np.concatenate(cols).astype(np.int32) if cols else np.zeros(0, dtype=np.int32),
+        np.concatenate(totals).astype(np.float64) if totals else np.zeros(0),
+    )

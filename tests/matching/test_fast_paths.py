@@ -99,3 +99,24 @@ def test_batch_lists_equal_the_full_ranking(
         expected = _expected(engine, actor_id, options)
         _same(scanned[actor_id], expected)
         _same(bounded[actor_id], expected)
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(ecosystem=ecosystems(max_actors=14), bounded=st.booleans(), data=st.data())
+def test_forked_top_all_equals_one_process(
+    ecosystem: Snapshot, bounded: bool, data: st.DataObject
+) -> None:
+    engine = MatchEngine.from_snapshot(ecosystem)
+    ids = [a.id for a in ecosystem.actors]
+    order = data.draw(st.permutations(ids))
+    options = data.draw(request_options(ids))
+    counted: list[int] = []
+    one = list(engine.top_all(order, options, block=3, bounded=bounded))
+    two = list(
+        engine.top_all(
+            order, options, block=3, bounded=bounded, processes=2, progress=counted.append
+        )
+    )
+    assert two == one
+    assert [actor_id for actor_id, _ in two] == order
+    assert sum(counted) == len(order)
