@@ -2,7 +2,9 @@
 
 Prints one JSON object. Measured side by side in this process on the same queries:
 the fast engine (one full match list with explanations per query), the plain reference scorer
-(``matchmaker.matching.reference``, loops and dicts), and all-pairs top-20 with the batch path.
+(``matchmaker.matching.reference``, loops and dicts), and all-pairs top-20 (``top_all`` with
+``--processes`` forked workers; the first ``--all-pairs-sample`` actors are also ranked with one
+process and with the workers, side by side, instead of repeating the whole one-process run).
 With ``--neo4j-actors N`` (default 10,000; 0 skips it) it also loads N generated actors into a
 local Neo4j and times a Cypher-only scoring query (``graph.queries.MATCH_CYPHER_BASELINE``)
 against the engine on the same N actors.
@@ -124,8 +126,16 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         baseline.append(time.perf_counter() - t0)
         agree += [i for i, _ in expected] == engine.top_ids(actor_id, options)
 
+    sample = ids[: args.all_pairs_sample]
     t0 = time.perf_counter()
-    pairs = sum(len(top) for _, top in engine.top_all(ids, options))
+    sample_one = list(engine.top_all(sample, options))
+    sample_1proc_s = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    sample_many = list(engine.top_all(sample, options, processes=args.processes))
+    sample_nproc_s = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    pairs = sum(len(top) for _, top in engine.top_all(ids, options, processes=args.processes))
     all_pairs_s = time.perf_counter() - t0
 
     result: dict[str, Any] = {
@@ -141,7 +151,12 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "baseline_agrees": agree,
         "speedup_p50": round(float(np.median(baseline) / np.median(fast)), 1),
         "all_pairs_top20_s": round(all_pairs_s, 2),
+        "all_pairs_processes": args.processes,
         "all_pairs_results": pairs,
+        "all_pairs_sample_actors": len(sample),
+        "all_pairs_sample_1proc_s": round(sample_1proc_s, 2),
+        "all_pairs_sample_nproc_s": round(sample_nproc_s, 2),
+        "all_pairs_sample_agrees": sample_one == sample_many,
     }
     if args.neo4j_actors > 0:
         small = _snapshot(args.neo4j_actors, args.seed)
@@ -162,6 +177,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument(
         "--baseline-queries", type=int, default=5, help="queries the plain scorer runs (slow)"
+    )
+    parser.add_argument(
+        "--processes", type=int, default=2, help="worker processes for all-pairs top-20"
+    )
+    parser.add_argument(
+        "--all-pairs-sample",
+        type=int,
+        default=5000,
+        help="actors ranked with 1 and with --processes processes side by side",
     )
     parser.add_argument("--neo4j-actors", type=int, default=10_000, help="0 skips Neo4j")
     args = parser.parse_args(argv)
