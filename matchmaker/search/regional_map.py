@@ -230,6 +230,12 @@ def map_png(result: RegionalMap, *, dpi: int = 100) -> bytes:
         figsize=(max(6.0, 0.3 * n_concepts + 3), max(3.0, 0.3 * n_regions + 2.5)), dpi=dpi
     )
     try:
+        if lq.size == 0:
+            ax.set_axis_off()
+            ax.text(0.5, 0.5, "no region and concept pass the filters", ha="center", va="center")
+            out = io.BytesIO()
+            fig.savefig(out, format="png", metadata={"Software": None})
+            return out.getvalue()
         image = ax.imshow(np.minimum(lq, 3.0), cmap="Blues", vmin=0, vmax=3, aspect="auto")
         ax.set_xticks(range(n_concepts), [result.labels[c] for c in result.concepts], rotation=90)
         names = nuts_table()

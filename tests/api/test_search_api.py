@@ -64,3 +64,13 @@ def test_communities(api: httpx.Client) -> None:
     found = api.get("/communities", params={"min_size": 3}).json()
     assert found
     assert all(len(c["members"]) >= 3 for c in found)
+
+
+def test_empty_map_still_renders(api: httpx.Client) -> None:
+    png = api.get("/map.png", params={"min_actors": 100_000})
+    assert png.status_code == 200, png.text
+    assert png.content[:8] == b"\x89PNG\r\n\x1a\n"
+    assert (
+        list(csv.DictReader(io.StringIO(api.get("/map.csv", params={"min_actors": 100_000}).text)))
+        == []
+    )
