@@ -13,35 +13,26 @@ app = typer.Typer(
 
 
 def _register() -> None:
-    from matchmaker.cli import neo4j_cmd, serve_cmd
-
-    from matchmaker.cli import event_cmd
-
-    app.add_typer(event_cmd.app, name="event")
-    app.command("schedule")(event_cmd.schedule_cmd)
-
-    app.add_typer(neo4j_cmd.app, name="neo4j")
-    app.command("serve")(serve_cmd.serve)
-
-    from matchmaker.cli import apikey_cmd
-
-    app.command("apikey")(apikey_cmd.new_key)
-
-    from matchmaker.cli import match_cmd
+    from matchmaker.cli import (
+        apikey_cmd,
+        event_cmd,
+        generate_cmd,
+        import_cmd,
+        match_cmd,
+        neo4j_cmd,
+        search_cmd,
+        serve_cmd,
+    )
 
     app.command("match")(match_cmd.match)
-
-    from matchmaker.cli import search_cmd
-
     search_cmd.register(app)
-
-    from matchmaker.cli import generate_cmd
-
-    app.command("generate")(generate_cmd.generate)
-
-    from matchmaker.cli import import_cmd
-
     import_cmd.register(app)
+    app.add_typer(event_cmd.app, name="event")
+    app.command("schedule")(event_cmd.schedule_cmd)
+    app.command("generate")(generate_cmd.generate)
+    app.command("serve")(serve_cmd.serve)
+    app.command("apikey")(apikey_cmd.new_key)
+    app.add_typer(neo4j_cmd.app, name="neo4j")
 
 
 _register()
