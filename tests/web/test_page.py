@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from graph.memory import MemoryStore
+from graph.seed import seed_demo
 from tests.api.conftest import LiveServer
 
 CHROMIUM_FLAGS = [
@@ -45,4 +46,15 @@ def dump_dom(url: str, profile: Path) -> str:
 def test_home_page_shows_live_service(tmp_path: Path) -> None:
     with LiveServer(MemoryStore()) as server:
         dom = dump_dom(server.url + "/", tmp_path / "profile")
-    assert '<p id="status">Service ok, store: memory, version' in dom
+    assert 'id="status" class="small">Service ok, store: memory, version' in dom
+
+
+def test_search_from_the_page_lists_hits_with_evidence(tmp_path: Path) -> None:
+    store = MemoryStore()
+    seed_demo(store)
+    with LiveServer(store) as server:
+        dom = dump_dom(server.url + "/?q=WAAM", tmp_path / "profile")
+    assert 'id="understood"' in dom
+    assert "understood: process" in dom
+    assert dom.count('class="hit-name link"') >= 3
+    assert "level " in dom
