@@ -25,6 +25,7 @@ from typing import Any
 from ortools.sat.python import cp_model
 from pydantic import BaseModel, ConfigDict, Field
 
+from matchmaker.scheduling import maxsat
 from matchmaker.scheduling.core import CoreProblem, break_lower_bounds, participant_breaks
 from matchmaker.scheduling.greedy import compact_greedy, greedy_slots
 from matchmaker.scheduling.model import Compiled, Event, Placement
@@ -283,6 +284,7 @@ def _read_slots(solver: cp_model.CpSolver, mdl: _Model, n: int) -> list[int | No
 
 
 STRONG_MAX = 8
+MAXSAT_SHARE = 0.5
 
 
 def _feasible_at(
@@ -403,6 +405,23 @@ def solve_core(
     def left() -> float:
         return time_limit_s - (time.monotonic() - t0)
 
+    if maxsat.applicable(problem, d) and time_limit_s * MAXSAT_SHARE > 0.05:
+        ms = maxsat.solve_maxsat(problem, d=d, time_limit_s=time_limit_s * MAXSAT_SHARE, pins=pins)
+        if ms.slots is not None and _fair(problem, ms.slots, d):
+            br = participant_breaks(problem, ms.slots)
+            return CoreResult(
+                slots=ms.slots,
+                breaks=br,
+                lower_bound=sum(br),
+                proved_optimal=True,
+                all_placed_proved_impossible=False,
+                seconds=time.monotonic() - t0,
+                status="optimal",
+                notes=notes,
+            )
+        if not ms.infeasible:
+            lb = max(lb, ms.lower_bound)
+            notes.append(f"maxsat: proved lower bound {ms.lower_bound} before its time share ended")
     best: list[int | None] | None = None
     agrees = all(start[i] == s for i, s in pins.items())
     if start and agrees and all(s is not None for s in start) and _fair(problem, start, d):

@@ -1,0 +1,211 @@
+"""A MaxSAT model of the B2B meeting-scheduling problem, solved with RC2 (python-sat).
+
+After Bofill et al. (JAIR 74, 2022), whose best approach was MaxSAT with implied constraints:
+
+* ``y[m, s]``: meeting ``m`` in slot ``s``; exactly one per meeting;
+* ``x[p, s] <-> OR of y[m, s]`` over ``p``'s meetings, at most one of them per slot, and
+  ``sum_s x[p, s] = meetings of p`` (implied);
+* ``L[p, s]``: ``p`` is busy in ``s`` or later that day; ``E[p, s]``: in ``s`` or earlier;
+* ``br[p, s] <-> x[p, s] and not x[p, s+1] and L[p, s+1]``: a break starts after ``s``; the soft
+  clauses ``not br[p, s]`` (weight 1) make the cost the total number of breaks;
+* at most ``d`` breaks per participant (fairness when some participant has no breaks), at least
+  its :func:`~matchmaker.scheduling.core.break_lower_bounds` value;
+* tables per slot, precedences, pinned meetings as unit clauses.
+
+RC2 is core-guided: the cost it has reached when interrupted is a proved lower bound.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from pysat.card import CardEnc, EncType
+from pysat.examples.rc2 import RC2
+from pysat.formula import WCNF, IDPool
+
+from matchmaker.scheduling.core import CoreProblem, break_lower_bounds
+
+
+@dataclass(slots=True)
+class MaxSatResult:
+    """``slots`` is ``None`` unless RC2 finished; ``lower_bound`` holds either way."""
+
+    slots: list[int | None] | None
+    lower_bound: int
+    finished: bool
+    infeasible: bool
+
+
+def applicable(problem: CoreProblem, d: int) -> bool:
+    """Whether "at most ``d`` breaks each" equals the fairness rule (someone has <= 1 meeting)."""
+    return d < 0 or any(len(ms) <= 1 for ms in problem.meetings_of)
+
+
+class _Builder:
+    def __init__(self) -> None:
+        self.pool = IDPool()
+        self.wcnf = WCNF()
+        self.unsat = False
+
+    def var(self, key: object) -> int:
+        return int(self.pool.id(key))
+
+    def hard(self, clause: list[int]) -> None:
+        if not clause:
+            self.unsat = True
+            return
+        self.wcnf.append(clause)
+
+    def card(self, lits: list[int], k: int, kind: str) -> None:
+        if kind != "atmost" and k > len(lits):
+            self.unsat = True
+            return
+        if kind == "atmost":
+            if len(lits) <= k:
+                return
+            enc = EncType.pairwise if k == 1 and len(lits) < 6 else EncType.seqcounter
+            cnf = CardEnc.atmost(lits, k, vpool=self.pool, encoding=enc)
+        elif kind == "atleast":
+            if k <= 0:
+                return
+            cnf = CardEnc.atleast(lits, k, vpool=self.pool, encoding=EncType.seqcounter)
+        else:
+            cnf = CardEnc.equals(lits, k, vpool=self.pool, encoding=EncType.seqcounter)
+        for c in cnf.clauses:
+            self.hard(list(c))
+
+    def equal_or(self, v: int, parts: list[int]) -> None:
+        self.hard([-v, *parts])
+        for lit in parts:
+            self.hard([v, -lit])
+
+
+def build_wcnf(
+    problem: CoreProblem, *, d: int, pins: Mapping[int, int] | None = None
+) -> tuple[WCNF | None, dict[tuple[int, int], int]]:
+    """The weighted CNF (``None`` if trivially unsatisfiable) and the ``y[m, s]`` variable of
+    every allowed (meeting, slot)."""
+    b = _Builder()
+    n_slots = problem.n_slots
+    pins = pins or {}
+    y: dict[tuple[int, int], int] = {}
+    by_slot: list[list[int]] = [[] for _ in range(n_slots)]
+    for i, m in enumerate(problem.meetings):
+        allowed = (pins[i],) if i in pins else m.allowed
+        lits = []
+        for s in allowed:
+            y[i, s] = b.var(("y", i, s))
+            by_slot[s].append(y[i, s])
+            lits.append(y[i, s])
+        b.hard(lits)
+        b.card(lits, 1, "atmost")
+    for s in range(n_slots):
+        b.card(by_slot[s], problem.capacity[s], "atmost")
+    lbs = break_lower_bounds(problem) if not pins else [0] * problem.n_participants
+    for p, ms in enumerate(problem.meetings_of):
+        if not ms:
+            continue
+        x: list[int | None] = [None] * n_slots
+        for s in range(n_slots):
+            lits = [y[i, s] for i in ms if (i, s) in y]
+            if lits:
+                xv = b.var(("x", p, s))
+                x[s] = xv
+                b.equal_or(xv, lits)
+                b.card(lits, 1, "atmost")
+        b.card([v for v in x if v is not None], len(ms), "equals")
+        if len(ms) >= 2:
+            _breaks(b, problem, p, x, max_breaks=d, at_least=lbs[p])
+    for i, j in problem.precedences:
+        for s in (s for (k, s) in y if k == i):
+            for t in (t for (k, t) in y if k == j):
+                if t <= s:
+                    b.hard([-y[i, s], -y[j, t]])
+    return (None if b.unsat else b.wcnf), y
+
+
+def _breaks(
+    b: _Builder,
+    problem: CoreProblem,
+    p: int,
+    x: Sequence[int | None],
+    *,
+    max_breaks: int,
+    at_least: int,
+) -> None:
+    n_slots = problem.n_slots
+    later: list[int | None] = [None] * (n_slots + 1)
+    for s in range(n_slots - 1, -1, -1):
+        nxt = later[s + 1] if s + 1 < n_slots and problem.adjacent(s + 1) else None
+        parts = [v for v in (x[s], nxt) if v is not None]
+        if parts:
+            lv = b.var(("L", p, s))
+            later[s] = lv
+            b.equal_or(lv, parts)
+    brs = []
+    for s in range(n_slots - 1):
+        xs, nx, lat = x[s], x[s + 1], later[s + 1]
+        if xs is None or lat is None or not problem.adjacent(s + 1):
+            continue
+        v = b.var(("br", p, s))
+        b.hard([-v, xs])
+        b.hard([-v, lat])
+        if nx is not None:
+            b.hard([-v, -nx])
+            b.hard([v, -xs, nx, -lat])
+        else:
+            b.hard([v, -xs, -lat])
+        brs.append(v)
+        b.wcnf.append([-v], weight=1)
+    if max_breaks >= 0:
+        b.card(brs, max_breaks, "atmost")
+    b.card(brs, at_least, "atleast")
+
+
+def solve_maxsat(
+    problem: CoreProblem,
+    *,
+    d: int,
+    time_limit_s: float,
+    pins: Mapping[int, int] | None = None,
+    solver: str = "g3",
+) -> MaxSatResult:
+    """Minimise total breaks with every meeting placed and at most ``d`` breaks each.
+
+    Parameters
+    ----------
+    problem: the problem.
+    d: break limit per participant (``-1``: none).
+    time_limit_s: wall-clock limit; RC2 is interrupted when it passes.
+    pins: meetings fixed to a slot.
+    solver: the SAT oracle's python-sat name.
+
+    Returns
+    -------
+    A :class:`MaxSatResult`: an optimal schedule when RC2 finished, and the proved lower bound.
+    """
+    wcnf, y = build_wcnf(problem, d=d, pins=pins)
+    if wcnf is None:
+        return MaxSatResult(None, 0, True, True)
+    rc2 = RC2(wcnf, solver=solver, exhaust=True, minz=True)
+    timer = threading.Timer(max(0.01, time_limit_s), rc2.interrupt)
+    timer.start()
+    try:
+        model = rc2.compute(expect_interrupt=True)
+    finally:
+        timer.cancel()
+        interrupted = bool(rc2.interrupted)
+        cost = int(rc2.cost)
+        rc2.delete()
+    if interrupted:
+        return MaxSatResult(None, cost, False, False)
+    if model is None:
+        return MaxSatResult(None, 0, True, True)
+    true = {lit for lit in model if lit > 0}
+    slots: list[int | None] = [None] * len(problem.meetings)
+    for (i, s), v in y.items():
+        if v in true:
+            slots[i] = s
+    return MaxSatResult(slots, cost, True, False)
