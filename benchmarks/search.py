@@ -7,9 +7,16 @@ filters), it times side by side:
 * ``embedded``: :class:`~matchmaker.search.engine.SearchEngine` over the MemoryStore (index build
   reported separately, as ``embedded_index_s``);
 * ``neo4j``: the same engine over a Neo4jStore on a private local server (``--neo4j-actors``
-  defaults to ``--actors``; 0 skips it; load time reported as ``neo4j_load_s``);
-* ``baseline``: a plain scan of every actor comparing folded strings (query words against names,
-  descriptions and the labels and aliases of the actor's concepts).
+  defaults to ``--actors``; 0 skips it; ``--neo4j-uri`` uses a running server instead, which is
+  cleared). Load time (batches of ``--batch`` actors) as ``neo4j_load_s``, the first search (the
+  index reads every record) as ``neo4j_index_s``;
+* ``neo4j_cypher``: the previous single-statement Cypher search on the same server, for the first
+  ``--cypher-queries`` queries only (it takes seconds per broad query);
+* ``baseline_scan``: a plain scan of every actor comparing folded strings (query words against
+  names, descriptions and the labels and aliases of the actor's concepts).
+
+Each store also reports ``write_then_query_ms``: median time of replacing one actor and running
+the next query (the index catches up incrementally). ``load_avg`` is ``/proc/loadavg`` at the end.
 """
 
 from __future__ import annotations
@@ -85,7 +92,24 @@ def _timed(engine: SearchEngine, queries: list[SearchRequest]) -> dict[str, floa
         t0 = time.perf_counter()
         engine.search(request)
         times.append(time.perf_counter() - t0)
-    return {"query_p50_ms": _ms(times, 50), "query_p95_ms": _ms(times, 95)}
+    return {
+        "query_p50_ms": _ms(times, 50),
+        "query_p95_ms": _ms(times, 95),
+        "query_max_ms": _ms(times, 100),
+    }
+
+
+def _write_then_query(engine: SearchEngine, actors: list[Actor], rounds: int = 10) -> float:
+    times = []
+    request = SearchRequest(text="metal AM")
+    for i in range(rounds):
+        actor = actors[(i * 7919) % len(actors)]
+        changed = actor.model_copy(update={"description": f"{actor.description} rev {i}"})
+        t0 = time.perf_counter()
+        engine.store.upsert_actor(changed)
+        engine.search(request)
+        times.append(time.perf_counter() - t0)
+    return _ms(times, 50)
 
 
 def _baseline(actors: list[Actor], queries: list[SearchRequest]) -> dict[str, float]:
@@ -112,30 +136,80 @@ def _baseline(actors: list[Actor], queries: list[SearchRequest]) -> dict[str, fl
     return {"query_p50_ms": _ms(times, 50), "query_p95_ms": _ms(times, 95)}
 
 
-def _load(store: GraphStore, actors: list[Actor]) -> float:
+def _load(store: GraphStore, actors: list[Actor], batch: int = 5000) -> float:
     from graph.taxonomy_loader import load_taxonomy_into
 
     load_taxonomy_into(store)
     t0 = time.perf_counter()
-    for i in range(0, len(actors), 2000):
-        store.upsert_actors(actors[i : i + 2000])
+    for i in range(0, len(actors), batch):
+        store.upsert_actors(actors[i : i + batch])
     return time.perf_counter() - t0
 
 
-def _neo4j(actors: list[Actor], queries: list[SearchRequest]) -> dict[str, Any]:
-    from graph.local_neo4j import LocalNeo4j, free_port
+def _cypher_timed(store: Any, queries: list[SearchRequest]) -> dict[str, float]:
+    from graph.neo4j_search import search_candidates_cypher
+
+    class CypherOnly:
+        def __init__(self) -> None:
+            self.inner = store
+
+        def __getattr__(self, name: str) -> Any:
+            return getattr(self.inner, name)
+
+        def search_candidates(self, query: Any) -> Any:
+            return search_candidates_cypher(store, store._read, store._write, query)
+
+    engine = SearchEngine(CypherOnly())
+    times = []
+    for request in queries:
+        t0 = time.perf_counter()
+        engine.search(request)
+        times.append(time.perf_counter() - t0)
+    return {"queries": len(queries), "query_p50_ms": _ms(times, 50), "query_p95_ms": _ms(times, 95)}
+
+
+def _neo4j_on(
+    uri: str, actors: list[Actor], queries: list[SearchRequest], batch: int, cypher_queries: int
+) -> dict[str, Any]:
     from graph.neo4j_store import Neo4jStore
 
-    server = LocalNeo4j(instance=f"bench-search-{free_port()}")
-    uri = server.start(port=free_port(), wait_s=180)
+    store = Neo4jStore(uri=uri)
     try:
-        store = Neo4jStore(uri=uri)
-        try:
-            store.clear()
-            load_s = _load(store, actors)
-            return {"neo4j_load_s": round(load_s, 1), **_timed(SearchEngine(store), queries)}
-        finally:
-            store.close()
+        store.clear()
+        load_s = _load(store, actors, batch)
+        engine = SearchEngine(store)
+        t0 = time.perf_counter()
+        engine.search(SearchRequest(text="metal AM"))
+        index_s = time.perf_counter() - t0
+        result: dict[str, Any] = {
+            "neo4j_load_s": round(load_s, 1),
+            "neo4j_index_s": round(index_s, 2),
+            **_timed(engine, queries),
+            "write_then_query_ms": _write_then_query(engine, actors),
+        }
+        if cypher_queries:
+            result["neo4j_cypher"] = _cypher_timed(store, queries[:cypher_queries])
+        return result
+    finally:
+        store.close()
+
+
+def _neo4j(
+    actors: list[Actor],
+    queries: list[SearchRequest],
+    *,
+    uri: str | None,
+    batch: int,
+    cypher_queries: int,
+) -> dict[str, Any]:
+    from graph.local_neo4j import LocalNeo4j, free_port
+
+    if uri is not None:
+        return _neo4j_on(uri, actors, queries, batch, cypher_queries)
+    server = LocalNeo4j(instance=f"bench-search-{free_port()}")
+    started = server.start(port=free_port(), wait_s=180)
+    try:
+        return _neo4j_on(started, actors, queries, batch, cypher_queries)
     finally:
         server.stop()
         server.remove_data()
@@ -148,6 +222,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--neo4j-actors", type=int, default=None)
+    parser.add_argument("--neo4j-uri", default=None, help="a running server to use (cleared)")
+    parser.add_argument("--batch", type=int, default=5000, help="actors per upsert_actors call")
+    parser.add_argument("--cypher-queries", type=int, default=20)
     args = parser.parse_args(argv)
 
     rng = random.Random(args.seed)
@@ -159,7 +236,7 @@ def main(argv: list[str] | None = None) -> int:
         queries.append(SearchRequest(text=text, limit=20, **filters))
 
     memory = MemoryStore()
-    _load(memory, actors)
+    _load(memory, actors, args.batch)
     t0 = time.perf_counter()
     engine = SearchEngine(memory)
     engine.search(SearchRequest(text="metal AM"))
@@ -168,12 +245,27 @@ def main(argv: list[str] | None = None) -> int:
         "actors": args.actors,
         "queries": args.queries,
         "seed": args.seed,
-        "embedded": {"embedded_index_s": round(index_s, 2), **_timed(engine, queries)},
+        "embedded": {
+            "embedded_index_s": round(index_s, 2),
+            **_timed(engine, queries),
+            "write_then_query_ms": _write_then_query(engine, actors),
+        },
         "baseline_scan": _baseline(actors, queries),
     }
     n_neo4j = args.actors if args.neo4j_actors is None else args.neo4j_actors
     if n_neo4j:
-        result["neo4j"] = {"actors": n_neo4j, **_neo4j(actors[:n_neo4j], queries)}
+        result["neo4j"] = {
+            "actors": n_neo4j,
+            **_neo4j(
+                actors[:n_neo4j],
+                queries,
+                uri=args.neo4j_uri,
+                batch=args.batch,
+                cypher_queries=args.cypher_queries,
+            ),
+        }
+    with open("/proc/loadavg", encoding="ascii") as f:
+        result["load_avg"] = f.read().split()[:3]
     json.dump(result, sys.stdout, indent=2)
     sys.stdout.write("\n")
     return 0
