@@ -10,7 +10,9 @@ After Bofill et al. (JAIR 74, 2022), whose best approach was MaxSAT with implied
   clauses ``not br[p, s]`` (weight 1) make the cost the total number of breaks;
 * at most ``d`` breaks per participant (fairness when some participant has no breaks), at least
   its :func:`~matchmaker.scheduling.core.break_lower_bounds` value;
-* tables per slot, precedences, pinned meetings as unit clauses.
+* tables per slot, both on meetings and (implied) on busy participants: at most twice the
+  tables are busy in a slot; this one lets RC2 find the capacity cores of tightly packed events;
+* precedences, pinned meetings as unit clauses.
 
 RC2 is core-guided: the cost it has reached when interrupted is a proved lower bound.
 """
@@ -66,6 +68,8 @@ class _Builder:
             if len(lits) <= k:
                 return
             enc = EncType.pairwise if k == 1 and len(lits) < 6 else EncType.seqcounter
+            if k > 3:
+                enc = EncType.kmtotalizer
             cnf = CardEnc.atmost(lits, k, vpool=self.pool, encoding=enc)
         elif kind == "atleast":
             if k <= 0:
@@ -104,6 +108,7 @@ def build_wcnf(
     for s in range(n_slots):
         b.card(by_slot[s], problem.capacity[s], "atmost")
     lbs = break_lower_bounds(problem) if not pins else [0] * problem.n_participants
+    busy: list[list[int]] = [[] for _ in range(n_slots)]
     for p, ms in enumerate(problem.meetings_of):
         if not ms:
             continue
@@ -113,11 +118,14 @@ def build_wcnf(
             if lits:
                 xv = b.var(("x", p, s))
                 x[s] = xv
+                busy[s].append(xv)
                 b.equal_or(xv, lits)
                 b.card(lits, 1, "atmost")
         b.card([v for v in x if v is not None], len(ms), "equals")
         if len(ms) >= 2:
             _breaks(b, problem, p, x, max_breaks=d, at_least=lbs[p])
+    for s in range(n_slots):
+        b.card(busy[s], 2 * problem.capacity[s], "atmost")
     for i, j in problem.precedences:
         for s in (s for (k, s) in y if k == i):
             for t in (t for (k, t) in y if k == j):

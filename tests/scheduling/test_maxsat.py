@@ -1,0 +1,95 @@
+from __future__ import annotations
+
+import itertools
+import random
+
+import pytest
+
+from matchmaker.scheduling.b2b_format import b2b_to_core, load_b2b
+from matchmaker.scheduling.core import CoreMeeting, CoreProblem
+from matchmaker.scheduling.maxsat import applicable, solve_maxsat
+from matchmaker.scheduling.solver import solve_core
+from matchmaker.scheduling.validate import validate_core
+from tests.scheduling.conftest import FIXTURES
+
+
+def _tiny(seed: int) -> CoreProblem:
+    rng = random.Random(seed)
+    n, slots = 5, 5
+    pairs = [(a, b) for a in range(n) for b in range(a + 1, n) if rng.random() < 0.5]
+    meetings = tuple(
+        CoreMeeting(a, b, tuple(s for s in range(slots) if rng.random() < 0.8) or (0,))
+        for a, b in pairs
+    )
+    return CoreProblem(n, slots, (2,) * slots, meetings, fairness_d=1)
+
+
+def _brute_force(p: CoreProblem, d: int) -> int | None:
+    best = None
+    for slots in itertools.product(*(m.allowed for m in p.meetings)):
+        rep = validate_core(p, list(slots), fairness_d=-1)
+        if rep.ok and max(rep.breaks) <= d and (best is None or rep.total_breaks < best):
+            best = rep.total_breaks
+    return best
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_maxsat_matches_brute_force(seed: int) -> None:
+    p = _tiny(seed)
+    opt = _brute_force(p, 1)
+    res = solve_maxsat(p, d=1, time_limit_s=10)
+    assert res.finished
+    if opt is None:
+        assert res.infeasible
+        assert res.slots is None
+        return
+    assert res.slots is not None
+    rep = validate_core(p, res.slots, fairness_d=-1)
+    assert rep.ok
+    assert max(rep.breaks) <= 1
+    assert rep.total_breaks == opt == res.lower_bound
+
+
+def test_capacity_forces_a_break() -> None:
+    # 0 meets 1, 2 and 3 in slots 0..3 but slot 1 has no table: 0 must have a break
+    ms = tuple(CoreMeeting(0, b, (0, 1, 2, 3)) for b in (1, 2, 3))
+    p = CoreProblem(4, 4, (1, 0, 1, 1), ms)
+    res = solve_maxsat(p, d=2, time_limit_s=10)
+    assert res.slots is not None
+    assert 1 not in res.slots
+    assert validate_core(p, res.slots).total_breaks == res.lower_bound == 1
+
+
+def test_precedence_and_pins_respected() -> None:
+    ms = (CoreMeeting(0, 1, (0, 1, 2)), CoreMeeting(0, 2, (0, 1, 2)), CoreMeeting(1, 2, (0, 1, 2)))
+    p = CoreProblem(3, 3, (1, 1, 1), ms, precedences=((1, 0),))
+    res = solve_maxsat(p, d=2, time_limit_s=10, pins={2: 0})
+    assert res.slots is not None
+    assert res.slots[2] == 0
+    assert None not in res.slots
+    assert (res.slots[1] or 0) < (res.slots[0] or 0)
+    assert validate_core(p, res.slots).ok
+
+
+def test_too_many_meetings_is_infeasible_without_solving() -> None:
+    ms = tuple(CoreMeeting(0, b, (0, 1)) for b in (1, 2, 3))
+    res = solve_maxsat(CoreProblem(4, 2, (3, 3), ms), d=2, time_limit_s=10)
+    assert res.infeasible
+    assert res.slots is None
+
+
+def test_applicable_needs_someone_without_breaks() -> None:
+    ms = (CoreMeeting(0, 1, (0, 1, 2)), CoreMeeting(0, 1, (0, 1, 2)))
+    assert not applicable(CoreProblem(2, 3, (1, 1, 1), ms), 2)
+    assert applicable(CoreProblem(3, 3, (1, 1, 1), ms), 2)
+    assert applicable(CoreProblem(2, 3, (1, 1, 1), ms), -1)
+
+
+@pytest.mark.parametrize("name", ["tic-12", "tic-12crafc"])
+def test_published_instance_solved_to_optimum(name: str) -> None:
+    p = b2b_to_core(load_b2b(FIXTURES / "originals" / f"{name}.json"))
+    res = solve_core(p, time_limit_s=60, seed=0)
+    rep = validate_core(p, res.slots)
+    assert rep.ok, rep.violations[:3]
+    assert res.proved_optimal
+    assert rep.total_breaks == res.lower_bound == 0
