@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import json
 import sys
-from collections.abc import Iterable
 from pathlib import Path
 from typing import TextIO
 
@@ -15,20 +14,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from matchmaker.errors import MatchmakerError, ValidationFailed
-from matchmaker.matching import COMPONENTS, Match, MatchEngine, MatchOptions
+from matchmaker.matching import Match, MatchEngine, MatchOptions
+from matchmaker.matching.table import CSV_COLUMNS, csv_rows
 from matchmaker.models import ActorKind
-
-CSV_COLUMNS = [
-    "actor_id",
-    "rank",
-    "partner_id",
-    "partner_name",
-    "partner_kind",
-    "partner_region",
-    "score",
-    *COMPONENTS,
-    "reason",
-]
 
 
 def _weights(items: list[str]) -> dict[str, float] | None:
@@ -42,21 +30,6 @@ def _weights(items: list[str]) -> dict[str, float] | None:
         if not sep:
             raise ValidationFailed(f"--weight '{item}': expected NAME=NUMBER")
     return weights or None
-
-
-def _csv_rows(actor_id: str, matches: list[Match]) -> Iterable[list[object]]:
-    for rank, m in enumerate(matches, start=1):
-        yield [
-            actor_id,
-            rank,
-            m.partner_id,
-            m.partner_name,
-            m.partner_kind.value,
-            m.partner_region,
-            f"{m.score:.6f}",
-            *(f"{m.contributions[c]:.6f}" for c in COMPONENTS),
-            m.reason,
-        ]
 
 
 def _batch(engine: MatchEngine, ids: list[str], options: MatchOptions, out: TextIO) -> None:
@@ -74,7 +47,7 @@ def _batch(engine: MatchEngine, ids: list[str], options: MatchOptions, out: Text
         for actor_id, matches in engine.match_many(
             ids, options, progress=lambda _: progress.advance(task)
         ):
-            writer.writerows(_csv_rows(actor_id, matches))
+            writer.writerows(csv_rows(actor_id, matches))
 
 
 def _table(actor_id: str, matches: list[Match]) -> Table:
