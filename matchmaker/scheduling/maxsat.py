@@ -11,7 +11,8 @@ After Bofill et al. (JAIR 74, 2022), whose best approach was MaxSAT with implied
 * at most ``d`` breaks per participant (fairness when some participant has no breaks), at least
   its :func:`~matchmaker.scheduling.core.break_lower_bounds` value;
 * tables per slot, both on meetings and (implied) on busy participants: at most twice the
-  tables are busy in a slot; this one lets RC2 find the capacity cores of tightly packed events;
+  tables are busy in a slot, only for tightly packed events (meetings >= ``PACKED`` of the
+  table-slots): it lets RC2 find their capacity cores, but slows the search on loose events;
 * precedences, pinned meetings as unit clauses.
 
 RC2 is core-guided: the cost it has reached when interrupted is a proved lower bound.
@@ -28,6 +29,8 @@ from pysat.examples.rc2 import RC2
 from pysat.formula import WCNF, IDPool
 
 from matchmaker.scheduling.core import CoreProblem, break_lower_bounds
+
+PACKED = 0.9
 
 
 @dataclass(slots=True)
@@ -124,8 +127,9 @@ def build_wcnf(
         b.card([v for v in x if v is not None], len(ms), "equals")
         if len(ms) >= 2:
             _breaks(b, problem, p, x, max_breaks=d, at_least=lbs[p])
-    for s in range(n_slots):
-        b.card(busy[s], 2 * problem.capacity[s], "atmost")
+    if len(problem.meetings) >= PACKED * max(1, sum(problem.capacity)):
+        for s in range(n_slots):
+            b.card(busy[s], 2 * problem.capacity[s], "atmost")
     for i, j in problem.precedences:
         for s in (s for (k, s) in y if k == i):
             for t in (t for (k, t) in y if k == j):
