@@ -36,6 +36,7 @@ from typing import Any
 import networkx as nx
 from pydantic import ValidationError
 
+from graph.batches import index_batch
 from graph.protocol import (
     ActorQuery,
     Counts,
@@ -383,23 +384,7 @@ class MemoryStore:
     def _plan_actors(
         self, actors: Sequence[Actor], *, copy: bool = True
     ) -> tuple[dict[str, Actor | None], WriteReport]:
-        problems: list[RowProblem] = []
-        first_row: dict[str, int] = {}
-        batch: dict[str, Actor] = {}
-        for row, actor in enumerate(actors, start=1):
-            if actor.id in first_row:
-                problems.append(
-                    RowProblem(
-                        row,
-                        "id",
-                        f"duplicate id '{actor.id}' in the batch (first at row "
-                        f"{first_row[actor.id]})",
-                        actor.id,
-                    )
-                )
-                continue
-            first_row[actor.id] = row
-            batch[actor.id] = actor
+        batch, _rows, problems = index_batch(actors)
 
         def kind_of(ident: str) -> ActorKind | None:
             found = batch.get(ident) or self._actors.get(ident)
@@ -652,23 +637,7 @@ class MemoryStore:
     def _plan_concepts(
         self, concepts: Sequence[Concept]
     ) -> tuple[dict[str, Concept | None], WriteReport]:
-        problems: list[RowProblem] = []
-        first_row: dict[str, int] = {}
-        batch: dict[str, Concept] = {}
-        for row, concept in enumerate(concepts, start=1):
-            if concept.id in first_row:
-                problems.append(
-                    RowProblem(
-                        row,
-                        "id",
-                        f"duplicate id '{concept.id}' in the batch (first at row "
-                        f"{first_row[concept.id]})",
-                        concept.id,
-                    )
-                )
-                continue
-            first_row[concept.id] = row
-            batch[concept.id] = concept
+        batch, first_row, problems = index_batch(concepts)
         for ident, concept in batch.items():
             for j, parent in enumerate(concept.broader):
                 if parent not in batch and parent not in self._concepts:

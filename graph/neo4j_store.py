@@ -30,6 +30,7 @@ from neo4j.exceptions import (
 )
 
 from graph import queries as q
+from graph.batches import index_batch
 from graph.neo4j_search import record_write
 from graph.protocol import (
     ActorQuery,
@@ -559,22 +560,7 @@ def _sorted_problems(problems: list[RowProblem]) -> BatchRejected:
 
 
 def _upsert_actors(tx: ManagedTransaction, actors: list[Actor]) -> WriteReport:
-    problems: list[RowProblem] = []
-    first_row: dict[str, int] = {}
-    batch: dict[str, Actor] = {}
-    for row, actor in enumerate(actors, start=1):
-        if actor.id in first_row:
-            problems.append(
-                RowProblem(
-                    row,
-                    "id",
-                    f"duplicate id '{actor.id}' in the batch (first at row {first_row[actor.id]})",
-                    actor.id,
-                )
-            )
-            continue
-        first_row[actor.id] = row
-        batch[actor.id] = actor
+    batch, _rows, problems = index_batch(actors)
 
     stored = {
         r["id"]: (r["kind"], r["doc"]) for r in tx.run(q.ACTORS_STATE, ids=sorted(batch)).data()
@@ -844,23 +830,7 @@ def _save_event(tx: ManagedTransaction, event: Event) -> Outcome:
 
 
 def _upsert_concepts(tx: ManagedTransaction, concepts: list[Concept]) -> WriteReport:
-    problems: list[RowProblem] = []
-    first_row: dict[str, int] = {}
-    batch: dict[str, Concept] = {}
-    for row, concept in enumerate(concepts, start=1):
-        if concept.id in first_row:
-            problems.append(
-                RowProblem(
-                    row,
-                    "id",
-                    f"duplicate id '{concept.id}' in the batch (first at row "
-                    f"{first_row[concept.id]})",
-                    concept.id,
-                )
-            )
-            continue
-        first_row[concept.id] = row
-        batch[concept.id] = concept
+    batch, first_row, problems = index_batch(concepts)
     hierarchy = {r["id"]: list(r["broader"]) for r in tx.run(q.ALL_CONCEPT_LINKS).data()}
     for ident, concept in batch.items():
         for j, parent in enumerate(concept.broader):
