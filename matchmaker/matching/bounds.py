@@ -29,7 +29,8 @@ if TYPE_CHECKING:
 BoolArray = np.ndarray[tuple[int], np.dtype[np.bool_]]
 
 SCORE_DECIMALS = 12
-"""Scores are compared rounded to this many decimals so ties break by id, not by float noise."""
+"""Scores are compared rounded to this many decimals (ties, ``min_score``), so every path
+agrees however it summed the components."""
 
 _SLACK = 1e-9
 """Bounds are compared with this slack so summation order can never prune a tied partner."""
@@ -333,7 +334,7 @@ class BlockScorer:
         elif scope == "other_regions":
             keep &= ix.region_codes[cols] != ix.region_codes[a]
         if self.options.min_score > 0:
-            keep &= total >= self.options.min_score
+            keep &= np.round(total, SCORE_DECIMALS) >= self.options.min_score
         return PairScores(rows, cols, values, contributions, total, partnered, introduced, keep)
 
     def group_bounds(self) -> FloatArray:

@@ -26,6 +26,7 @@ from graph.protocol import GraphStore, Snapshot
 from matchmaker.errors import NotFound, ValidationFailed
 from matchmaker.matching.bounds import (
     GROUP_SIZE,
+    SCORE_DECIMALS,
     BlockScorer,
     GroupBounds,
     PairScores,
@@ -44,7 +45,6 @@ from matchmaker.matching.results import Match, MatchOptions
 
 BoolArray = np.ndarray[tuple[int], np.dtype[np.bool_]]
 
-_SCORE_DECIMALS = 12
 """Scores are compared rounded to this many decimals so ties break by id, not by float noise."""
 
 _CHUNKS_PER_PROCESS = 16
@@ -225,7 +225,7 @@ class MatchEngine:
         if options.exclude_partners:
             keep &= ~scores.partnered
         if options.min_score > 0:
-            keep &= scores.total >= options.min_score
+            keep &= np.round(scores.total, SCORE_DECIMALS) >= options.min_score
         return keep
 
     def _allowed(
@@ -261,7 +261,7 @@ class MatchEngine:
     def ranked(self, scores: Scores, keep: BoolArray, limit: int | None) -> IntArray:
         """Positions of kept actors by score (descending), ties by id; the first ``limit``."""
         idx = np.flatnonzero(keep)
-        rounded = np.round(scores.total[idx], _SCORE_DECIMALS)
+        rounded = np.round(scores.total[idx], SCORE_DECIMALS)
         if limit is not None and len(idx) > limit:
             kth = np.partition(rounded, len(rounded) - limit)[len(rounded) - limit]
             chosen = rounded >= kth
@@ -390,16 +390,16 @@ class MatchEngine:
         elif scope == "other_regions":
             keep &= ix.region_codes != ix.region_codes[a]
         if options.min_score > 0:
-            keep &= total >= options.min_score
+            keep &= np.round(total, SCORE_DECIMALS) >= options.min_score
         k = options.top
         masked = np.where(keep, total, -np.inf)
         if n > k:
             kth = np.partition(masked, n - k)[n - k]
-            idx = np.flatnonzero(masked >= kth - 10.0**-_SCORE_DECIMALS)
+            idx = np.flatnonzero(masked >= kth - 10.0**-SCORE_DECIMALS)
         else:
             idx = np.arange(n)
         idx = idx[keep[idx]]
-        rounded = np.round(total[idx], _SCORE_DECIMALS)
+        rounded = np.round(total[idx], SCORE_DECIMALS)
         order = np.lexsort((idx, -rounded))[:k]
         return idx[order], total[idx[order]], (partners, introduced)
 
