@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Protocol, TypeVar
 
+from graph.protocol import WriteReport
 from matchmaker.errors import RowProblem
 
 
@@ -43,3 +44,32 @@ def index_batch(items: Sequence[T]) -> tuple[dict[str, T], dict[str, int], list[
         first_row[item.id] = row
         batch[item.id] = item
     return batch, first_row, problems
+
+
+def classify(
+    batch: Mapping[str, T], compare: Callable[[str, T], bool | None]
+) -> tuple[WriteReport, list[str]]:
+    """Sort a keyed batch into created, updated and unchanged ids.
+
+    Parameters
+    ----------
+    batch
+        Items by id (see :func:`index_batch`).
+    compare
+        ``compare(id, item)``: ``None`` when nothing is stored under ``id``, otherwise whether the
+        stored version equals ``item``.
+
+    Returns
+    -------
+    The report (ids sorted) and the ids that must be written (created or updated), sorted.
+    """
+    report = WriteReport()
+    to_write: list[str] = []
+    for ident in sorted(batch):
+        same = compare(ident, batch[ident])
+        if same:
+            report.unchanged.append(ident)
+            continue
+        (report.created if same is None else report.updated).append(ident)
+        to_write.append(ident)
+    return report, to_write

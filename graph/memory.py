@@ -36,7 +36,7 @@ from typing import Any
 import networkx as nx
 from pydantic import ValidationError
 
-from graph.batches import index_batch
+from graph.batches import classify, index_batch
 from graph.protocol import (
     ActorQuery,
     Counts,
@@ -398,18 +398,14 @@ class MemoryStore:
         if problems:
             raise BatchRejected(sorted(problems, key=lambda p: (p.row or 0, p.field)))
 
-        report = WriteReport()
-        changes: dict[str, Actor | None] = {}
-        for ident in sorted(batch):
+        def compare(ident: str, actor: Actor) -> bool | None:
             old = self._actors.get(ident)
-            if old is None:
-                report.created.append(ident)
-            elif old == batch[ident]:
-                report.unchanged.append(ident)
-                continue
-            else:
-                report.updated.append(ident)
-            changes[ident] = _copy_actor(batch[ident]) if copy else batch[ident]
+            return None if old is None else old == actor
+
+        report, to_write = classify(batch, compare)
+        changes: dict[str, Actor | None] = {
+            ident: _copy_actor(batch[ident]) if copy else batch[ident] for ident in to_write
+        }
         return changes, report
 
     def _reference_problems(
@@ -654,18 +650,14 @@ class MemoryStore:
         if problems:
             raise BatchRejected(sorted(problems, key=lambda p: (p.row or 0, p.field)))
 
-        report = WriteReport()
-        changes: dict[str, Concept | None] = {}
-        for ident in sorted(batch):
+        def compare(ident: str, concept: Concept) -> bool | None:
             old = self._concepts.get(ident)
-            if old is None:
-                report.created.append(ident)
-            elif old == batch[ident]:
-                report.unchanged.append(ident)
-                continue
-            else:
-                report.updated.append(ident)
-            changes[ident] = _copy_concept(batch[ident])
+            return None if old is None else old == concept
+
+        report, to_write = classify(batch, compare)
+        changes: dict[str, Concept | None] = {
+            ident: _copy_concept(batch[ident]) for ident in to_write
+        }
         return changes, report
 
     def _cycle_problems(

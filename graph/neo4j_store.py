@@ -30,7 +30,7 @@ from neo4j.exceptions import (
 )
 
 from graph import queries as q
-from graph.batches import index_batch
+from graph.batches import classify, index_batch
 from graph.neo4j_search import record_write
 from graph.protocol import (
     ActorQuery,
@@ -593,20 +593,14 @@ def _upsert_actors(tx: ManagedTransaction, actors: list[Actor]) -> WriteReport:
     if problems:
         raise _sorted_problems(problems)
 
-    report = WriteReport()
-    changed: list[Actor] = []
-    for ident in sorted(batch):
-        actor = batch[ident]
+    def compare(ident: str, actor: Actor) -> bool | None:
         old = stored.get(ident)
         if old is None:
-            report.created.append(ident)
-        elif old[1] == actor.model_dump_json() or Actor.model_validate_json(old[1]) == actor:
-            report.unchanged.append(ident)
-            continue
-        else:
-            report.updated.append(ident)
-        changed.append(actor)
-    _write_actors(tx, changed)
+            return None
+        return old[1] == actor.model_dump_json() or Actor.model_validate_json(old[1]) == actor
+
+    report, to_write = classify(batch, compare)
+    _write_actors(tx, [batch[ident] for ident in to_write])
     return report
 
 
@@ -849,19 +843,15 @@ def _upsert_concepts(tx: ManagedTransaction, concepts: list[Concept]) -> WriteRe
         raise _sorted_problems(problems)
 
     stored = {r["id"]: r["doc"] for r in tx.run(q.CONCEPTS_STATE, ids=sorted(batch)).data()}
-    report = WriteReport()
-    changed: list[Concept] = []
-    for ident in sorted(batch):
-        concept = batch[ident]
+
+    def compare(ident: str, concept: Concept) -> bool | None:
         old = stored.get(ident)
         if old is None:
-            report.created.append(ident)
-        elif old == concept.model_dump_json() or Concept.model_validate_json(old) == concept:
-            report.unchanged.append(ident)
-            continue
-        else:
-            report.updated.append(ident)
-        changed.append(concept)
+            return None
+        return old == concept.model_dump_json() or Concept.model_validate_json(old) == concept
+
+    report, to_write = classify(batch, compare)
+    changed = [batch[ident] for ident in to_write]
     for rows in _chunks([{"id": c.id, "props": _concept_props(c)} for c in changed]):
         tx.run(q.MERGE_CONCEPTS, rows=list(rows)).consume()
     links = [{"concept": c.id, "parent": p} for c in changed for p in c.broader]
