@@ -12,6 +12,7 @@ from fastapi.staticfiles import StaticFiles
 
 import matchmaker
 from api import problems
+from api.deps import current_settings
 from api.engines import EngineCache
 from api.jobs import JobRunner
 from api.middleware import BodyLimit, RequestContext
@@ -39,7 +40,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     ----------
     settings
         Defaults to :func:`matchmaker.settings.get_settings`; when given, it also overrides the
-        ``get_settings`` dependency.
+        settings dependency (:func:`api.deps.current_settings`).
     store
         An already opened store (tests); otherwise the lifespan opens the configured one and,
         with ``MATCHMAKER_DEMO``, seeds it with the taxonomy and the demo ecosystem.
@@ -75,7 +76,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         lifespan=lifespan,
     )
     if settings is not None:
-        app.dependency_overrides[get_settings] = lambda: settings
+        app.dependency_overrides[current_settings] = lambda: settings
     problems.install(app)
     if cfg.cors_origins:
         app.add_middleware(

@@ -96,7 +96,7 @@ class JobRunner:
         self._pool.shutdown(wait=False, cancel_futures=True)
 
 
-def get_jobs(request: Request) -> JobRunner:
+async def get_jobs(request: Request) -> JobRunner:
     runner: JobRunner = request.app.state.jobs
     return runner
 

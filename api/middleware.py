@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import json
 import logging
+import random
 import re
 import time
-import uuid
 from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 logger = logging.getLogger("matchmaker.access")
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+_ids = random.Random()  # seeded from os.urandom; ids need to be unique, not secret
 
 
 def _problem_bytes(status: int, title: str, detail: str) -> bytes:
@@ -32,7 +33,7 @@ class RequestContext:
             return
         headers = dict(scope.get("headers") or [])
         incoming = headers.get(b"x-request-id", b"").decode("latin-1")
-        request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        request_id = incoming if _REQUEST_ID.match(incoming) else f"{_ids.getrandbits(128):032x}"
         scope.setdefault("state", {})["request_id"] = request_id
         started = time.perf_counter()
         status = 500
@@ -51,15 +52,20 @@ class RequestContext:
         try:
             await self.app(scope, receive, send_with_id)
         finally:
-            record: dict[str, Any] = {
-                "event": "request",
-                "request_id": request_id,
-                "method": scope["method"],
-                "path": scope["path"],
-                "status": status,
-                "ms": round((time.perf_counter() - started) * 1000, 2),
-            }
-            logger.info(json.dumps(record))
+            if logger.isEnabledFor(logging.INFO):
+                self._log(scope, request_id, status, started)
+
+    @staticmethod
+    def _log(scope: Scope, request_id: str, status: int, started: float) -> None:
+        record: dict[str, Any] = {
+            "event": "request",
+            "request_id": request_id,
+            "method": scope["method"],
+            "path": scope["path"],
+            "status": status,
+            "ms": round((time.perf_counter() - started) * 1000, 2),
+        }
+        logger.info(json.dumps(record))
 
 
 class BodyLimit:

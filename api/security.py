@@ -7,7 +7,7 @@ configured, and the comparison runs over every configured key in constant time.
 from __future__ import annotations
 
 import hmac
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -37,7 +37,7 @@ def _presented_key(authorization: str | None, x_api_key: str | None) -> str | No
     return None
 
 
-def identify(
+async def identify(
     settings: SettingsDep,
     authorization: Annotated[str | None, Header(include_in_schema=False)] = None,
     x_api_key: Annotated[str | None, Header(include_in_schema=False)] = None,
@@ -62,10 +62,10 @@ def identify(
     return found
 
 
-def require(role: Role) -> Callable[..., Principal]:
+def require(role: Role) -> Callable[..., Awaitable[Principal]]:
     """A dependency that admits principals whose role includes ``role``."""
 
-    def dependency(
+    async def dependency(
         settings: SettingsDep, principal: Annotated[Principal | None, Depends(identify)]
     ) -> Principal:
         if principal is None:

@@ -36,7 +36,7 @@ def parse_weights(raw: str | None) -> dict[str, float] | None:
     return weights
 
 
-def options_from_query(
+async def options_from_query(
     profile: Annotated[str, Query(description="partnering, research, supply-chain, b2b-event")] = (
         "partnering"
     ),

@@ -12,14 +12,14 @@ from api.engines import EnginesDep
 from api.security import Reader
 from matchmaker.models import ActorKind
 from matchmaker.search.communities import Community, communities
-from matchmaker.search.engine import SearchEngine, SearchRequest, SearchResponse
+from matchmaker.search.engine import SearchRequest, SearchResponse
 from matchmaker.search.paths import ConnectionPath, connection_paths
 from matchmaker.search.regional_map import RegionalMap, map_csv, map_png, map_svg, regional_map
 
 router = APIRouter(tags=["search"])
 
 
-def search_request(
+async def search_request(
     q: Annotated[str, Query(max_length=500, examples=["WAAM Austria", "HIP Ti64"])] = "",
     concept: Annotated[list[str] | None, Query(description="concept or narrower")] = None,
     process: Annotated[list[str] | None, Query()] = None,
@@ -48,10 +48,13 @@ def search_request(
 
 @router.get("/search", response_model=SearchResponse)
 def search(
-    request: Annotated[SearchRequest, Depends(search_request)], store: StoreDep, _: Reader
+    request: Annotated[SearchRequest, Depends(search_request)],
+    store: StoreDep,
+    engines: EnginesDep,
+    _: Reader,
 ) -> SearchResponse:
     """Ranked actors with evidence, facet counts, and what the query was understood as."""
-    return SearchEngine(store).search(request)
+    return engines.search_engine(store).search(request)
 
 
 @router.get("/paths", response_model=list[ConnectionPath])

@@ -5,8 +5,10 @@ from __future__ import annotations
 import threading
 import time
 
-from api.engines import Refreshing
+from api.engines import EngineCache, Refreshing
 from graph.memory import MemoryStore
+from graph.taxonomy_loader import load_taxonomy_into
+from matchmaker.models import Concept
 
 
 class CountingBuild:
@@ -52,6 +54,7 @@ def test_stale_value_served_while_refreshing_in_background() -> None:
     cache: Refreshing[int] = Refreshing(build, ttl_s=0.0)
     store = MemoryStore()
     assert cache.get(store) == 1
+    store.clear()
     started = time.monotonic()
     assert cache.get(store) == 1
     assert time.monotonic() - started < 0.2
@@ -59,3 +62,33 @@ def test_stale_value_served_while_refreshing_in_background() -> None:
     while cache.get(store) == 1 and time.monotonic() < deadline:
         time.sleep(0.05)
     assert build.calls >= 2
+
+
+def test_stale_value_of_an_unchanged_store_is_kept_without_rebuild() -> None:
+    build = CountingBuild()
+    cache: Refreshing[int] = Refreshing(build, ttl_s=0.0)
+    store = MemoryStore()
+    assert cache.get(store) == 1
+    for _ in range(5):
+        time.sleep(0.01)
+        assert cache.get(store) == 1
+    assert build.calls == 1
+    store.clear()
+    deadline = time.monotonic() + 5
+    while cache.get(store) == 1 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert build.calls == 2
+
+
+def test_search_engine_shared_until_the_store_changes() -> None:
+    store = MemoryStore()
+    load_taxonomy_into(store)
+    cache = EngineCache()
+    first = cache.search_engine(store)
+    assert cache.search_engine(store) is first
+    store.upsert_concepts([Concept(id="proc.test", label="Testing process", facet="process")])
+    second = cache.search_engine(store)
+    assert second is not first
+    assert "proc.test" in second.labels
+    cache.invalidate()
+    assert cache.search_engine(store) is not second
