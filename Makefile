@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: install run test check bench neo4j-fetch browser clean
+.PHONY: install run test check bench neo4j-fetch browser wrk clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,6 +24,9 @@ neo4j-fetch: install
 browser:
 	scripts/ensure-chromium.sh
 
+wrk:
+	scripts/ensure-wrk.sh
+
 test: install neo4j-fetch browser
 	$(BIN)/python -m pytest -p no:cacheprovider
 
@@ -32,9 +35,10 @@ check: install
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy matchmaker graph api benchmarks
 
-bench: install
+bench: install wrk
 	$(BIN)/python -m benchmarks.match --actors 100000 --queries 200 --seed 1
 	$(BIN)/python -m benchmarks.schedule --instances fixtures/b2b/originals --out out/schedules --time-limit 60
+	$(BIN)/python -m benchmarks.load --actors 100000 --seconds 60 --clients 50 --workers 2 --loader wrk
 
 clean:
 	rm -rf $(VENV) .cache .mypy_cache .ruff_cache .pytest_cache

@@ -1,30 +1,42 @@
 """Load test of the HTTP API on loopback, with the server stack's floor measured side by side.
 
-``python -m benchmarks.load [--actors 100000] [--seconds 60] [--clients 50] [--workers 2]``
+``python -m benchmarks.load [--actors 100000] [--seconds 60] [--clients 50] [--rate 310]
+[--workers 2] [--loader auto|wrk|python]``
 
 1. Generates ``--actors`` synthetic actors (seeded), loads them with the taxonomy into a memory
    store in chunks and saves it to a temporary store file.
-2. Serves ``uvicorn api.main:app`` with ``MATCHMAKER_DATA_FILE`` pointing at that file and
-   public reads, on ``--workers`` processes, and warms every worker's match engine.
-3. Baseline: ``--clients`` concurrent async clients on ``GET /health`` for ``--seconds`` (the
-   floor of uvicorn + FastAPI + middleware + the loader itself on this machine).
-4. Target: the same clients for ``--seconds`` on a 50/50 mix of ``GET /actors/{id}/matches`` and
-   search (``GET /search?q=`` when the app has it, else ``GET /actors?q=``; ``search_route`` in
-   the output says which).
+2. Serves ``uvicorn api.main:app`` with ``MATCHMAKER_DATA_FILE`` pointing at that file, public
+   reads and the logging of ``matchmaker serve`` (one JSON access line per request), on
+   ``--workers`` processes, and warms every worker's match engine and search index.
+3. Service time: one client, ``--route-seconds`` on each route alone (the server's work per
+   request without queueing).
+4. Baseline: ``--clients`` connections in a closed loop on ``GET /health`` for ``--seconds`` (the
+   floor of uvicorn + FastAPI + middleware + the loader on this machine).
+5. Target: ``--clients`` connections for ``--seconds`` on a 50/50 mix of
+   ``GET /actors/{id}/matches`` (random ids over all actors, so no answer repeats much) and
+   ``GET /search?q=`` (a word of one of 500 actors' names), sent at ``--rate`` requests/s on a
+   fixed schedule: the clients' aggregate demand, and what the targets are judged on.
+6. Capacity: the same mix in a closed loop (each connection sends its next request as soon as
+   the previous answer arrived) for ``--seconds``. Its latency is queueing: by Little's law the
+   mean is ``clients / throughput``, so 50 busy connections see ~100 ms at 500 requests/s.
 
-Prints JSON: requests, throughput (requests/s), p50/p95/p99 latency (ms), errors (non-2xx or
-transport failures, with a sample) for the baseline, the mix and each route of the mix, and
-whether the targets (>= 300 requests/s, p95 <= 100 ms, zero errors) were met. Only loopback;
-bounded in requests by time and clients.
+The loader is ``wrk`` (C; ``scripts/ensure-wrk.sh`` installs Debian's package) with
+``benchmarks/load.lua``, or, when wrk is missing, a Python httpx loop that itself needs most of a
+core (the output's ``loader`` says which). Prints JSON: requests, throughput (requests/s),
+p50/p95/p99/max latency (ms) and errors (non-2xx, transport failures, timeouts) per phase, the
+load average, and whether the targets (>= 300 requests/s, p95 <= 100 ms, zero errors) were met
+by the target phase. Only loopback; bounded in requests by time and clients.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import json
 import os
 import random
+import shutil
 import signal
 import subprocess
 import sys
@@ -42,6 +54,7 @@ import numpy as np
 from graph.local_neo4j import free_port
 from graph.memory import MemoryStore
 from graph.taxonomy_loader import load_taxonomy_into
+from matchmaker.cli.serve_cmd import log_config
 from matchmaker.generate import generate_actors
 
 CHUNK = 5000
@@ -49,6 +62,10 @@ TARGET_RPS = 300.0
 TARGET_P95_MS = 100.0
 WARM_ROUNDS = 30
 WARM_P99_MS = 5000.0
+WARM_S = 10.0
+REQUEST_TIMEOUT_S = 30
+PATHS = 20_000
+LUA = Path(__file__).resolve().parent / "load.lua"
 
 
 @dataclass
@@ -116,8 +133,11 @@ def build_data_file(path: Path, n: int, seed: int) -> tuple[list[str], list[str]
 
 @contextmanager
 def serve(data_file: Path, workers: int, log: Path, healthcheck_s: int) -> Iterator[str]:
-    """Run the API in a subprocess on a free loopback port; yield its base URL."""
+    """Run the API in a subprocess on a free loopback port, logging like ``matchmaker serve``;
+    yield its base URL."""
     port = free_port()
+    log_file = log.with_suffix(".logging.json")
+    log_file.write_text(json.dumps(log_config()))
     env = {k: v for k, v in os.environ.items() if not k.startswith(("MATCHMAKER_", "NEO4J_"))}
     env.update(
         MATCHMAKER_STORE="memory",
@@ -125,7 +145,7 @@ def serve(data_file: Path, workers: int, log: Path, healthcheck_s: int) -> Itera
         MATCHMAKER_PUBLIC_READS="true",
     )
     cmd = [sys.executable, "-m", "uvicorn", "api.main:app", "--host", "127.0.0.1"]
-    cmd += ["--port", str(port), "--workers", str(workers), "--log-level", "info"]
+    cmd += ["--port", str(port), "--workers", str(workers), "--log-config", str(log_file)]
     cmd += ["--no-access-log", "--timeout-worker-healthcheck", str(healthcheck_s)]
     root = Path(__file__).resolve().parent.parent
     with log.open("wb") as out:
@@ -159,15 +179,39 @@ def serve(data_file: Path, workers: int, log: Path, healthcheck_s: int) -> Itera
 Picker = Callable[[random.Random], tuple[str, str]]
 
 
-async def drive(url: str, pick: Picker, clients: int, seconds: float, seed: int) -> dict[str, Any]:
-    """``clients`` concurrent loops of picked requests for ``seconds``; a summary per route."""
+@dataclass(frozen=True)
+class Phase:
+    """One load phase: paths to send, connections, duration, and a rate (``None``: closed loop)."""
+
+    pick: Picker
+    clients: int
+    seconds: float
+    rate: float | None = None
+    timeout_s: int = REQUEST_TIMEOUT_S
+
+
+def load_average() -> list[float]:
+    """The 1, 5 and 15 minute load averages."""
+    return [round(x, 2) for x in os.getloadavg()]
+
+
+async def drive(url: str, phase: Phase, seed: int) -> dict[str, Any]:
+    """``phase.clients`` concurrent httpx loops of picked requests (paced when ``phase.rate``)."""
     samples: dict[str, Sample] = {}
+    clients, seconds, pick = phase.clients, phase.seconds, phase.pick
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-    async with httpx.AsyncClient(base_url=url, timeout=30, limits=limits) as client:
-        deadline = time.perf_counter() + seconds
+    slots = itertools.count()
+    async with httpx.AsyncClient(base_url=url, timeout=phase.timeout_s, limits=limits) as client:
+        begin = time.perf_counter()
+        deadline = begin + seconds
 
         async def loop(rng: random.Random) -> None:
             while time.perf_counter() < deadline:
+                if phase.rate:
+                    slot = begin + next(slots) / phase.rate
+                    if slot >= deadline:
+                        return
+                    await asyncio.sleep(max(0.0, slot - time.perf_counter()))
                 route, path = pick(rng)
                 started = time.perf_counter()
                 error: str | None = None
@@ -195,13 +239,62 @@ async def drive(url: str, pick: Picker, clients: int, seconds: float, seed: int)
     return out
 
 
+def wrk_version() -> str:
+    """wrk's first line of usage (its version)."""
+    done = subprocess.run(["wrk", "-v"], capture_output=True, text=True, check=False)
+    return (done.stdout or done.stderr).splitlines()[0].strip()
+
+
+def run_wrk(url: str, phase: Phase, seed: int, tmp: Path, threads: int) -> dict[str, Any]:
+    """One phase with wrk and ``load.lua``: the same summary as :func:`drive`."""
+    rng = random.Random(seed)
+    paths = tmp / f"paths-{seed}.txt"
+    paths.write_text("".join(phase.pick(rng)[1] + "\n" for _ in range(PATHS)))
+    threads = max(1, min(threads, phase.clients))
+    env = {
+        **os.environ,
+        "WRK_PATHS": str(paths),
+        "WRK_THREADS": str(threads),
+        "WRK_RATE": str(phase.rate or 0),
+    }
+    cmd = ["wrk", f"-t{threads}", f"-c{phase.clients}", f"-d{phase.seconds:g}s"]
+    cmd += ["--timeout", f"{phase.timeout_s}s", "-s", str(LUA), url]
+    done = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
+    lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
+    if done.returncode != 0 or not lines:
+        raise SystemExit(f"wrk failed ({done.returncode}): {done.stdout[-2000:]}{done.stderr}")
+    raw = json.loads(lines[-1])
+    elapsed = raw["duration_us"] / 1e6
+    failures = {k: raw[k] for k in ("non2xx", "connect", "read", "write", "timeout") if raw[k]}
+    return {
+        "requests": raw["requests"],
+        "requests_per_s": round(raw["requests"] / elapsed, 1) if elapsed > 0 else 0.0,
+        "p50_ms": round(raw["p50_us"] / 1000, 2),
+        "p95_ms": round(raw["p95_us"] / 1000, 2),
+        "p99_ms": round(raw["p99_us"] / 1000, 2),
+        "max_ms": round(raw["max_us"] / 1000, 2),
+        "errors": sum(failures.values()),
+        "error_kinds": failures,
+        "seconds": round(elapsed, 1),
+    }
+
+
 def main(argv: list[str] | None = None) -> None:
     """Parse arguments, run the baseline and the mix, print JSON."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     parser.add_argument("--actors", type=int, default=100_000)
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument(
+        "--rate",
+        type=float,
+        default=310.0,
+        help="requests/s of the target phase (a little above the 300 it must sustain)",
+    )
+    parser.add_argument("--route-seconds", type=float, default=10.0)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--loader", choices=["auto", "wrk", "python"], default="auto")
+    parser.add_argument("--loader-threads", type=int, default=2, help="wrk's threads")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument(
         "--healthcheck-timeout",
@@ -212,33 +305,59 @@ def main(argv: list[str] | None = None) -> None:
     )
     args = parser.parse_args(argv)
 
-    with tempfile.TemporaryDirectory(prefix="matchmaker-load-") as tmp:
-        data_file = Path(tmp) / "store.json"
+    loader = args.loader
+    if loader == "auto":
+        loader = "wrk" if shutil.which("wrk") else "python"
+    if loader == "wrk" and not shutil.which("wrk"):
+        raise SystemExit("wrk is not installed: run scripts/ensure-wrk.sh")
+
+    with tempfile.TemporaryDirectory(prefix="matchmaker-load-") as tmpdir:
+        tmp = Path(tmpdir)
+        data_file = tmp / "store.json"
         t0 = time.perf_counter()
         ids, terms = build_data_file(data_file, args.actors, args.seed)
         build_s = time.perf_counter() - t0
-        log = Path(tmp) / "api.log"
+        log = tmp / "api.log"
         with serve(data_file, args.workers, log, args.healthcheck_timeout) as url:
             served_s = time.perf_counter() - t0 - build_s
             paths = httpx.get(f"{url}/openapi.json", timeout=30).json()["paths"]
             search_route = "/search" if "/search" in paths else "/actors"
 
-            def mix(rng: random.Random) -> tuple[str, str]:
-                if rng.random() < 0.5:
-                    return "matches", f"/actors/{rng.choice(ids)}/matches"
+            def matches(rng: random.Random) -> tuple[str, str]:
+                return "matches", f"/actors/{rng.choice(ids)}/matches"
+
+            def search(rng: random.Random) -> tuple[str, str]:
                 return "search", f"{search_route}?q={rng.choice(terms)}"
+
+            def mix(rng: random.Random) -> tuple[str, str]:
+                return matches(rng) if rng.random() < 0.5 else search(rng)
 
             def health(rng: random.Random) -> tuple[str, str]:
                 return "health", "/health"
 
+            def run(phase: Phase, seed: int) -> dict[str, Any]:
+                if loader == "wrk":
+                    return run_wrk(url, phase, seed, tmp, args.loader_threads)
+                return asyncio.run(drive(url, phase, seed))
+
             t1 = time.perf_counter()
+            warm_phase = Phase(mix, 2 * args.workers, WARM_S, timeout_s=600)
             for round_ in range(WARM_ROUNDS):
-                warm = asyncio.run(drive(url, mix, 2 * args.workers, 10.0, args.seed + round_))
+                warm = run(warm_phase, args.seed + 100 + round_)
                 if warm["errors"] == 0 and warm["p99_ms"] < WARM_P99_MS:
                     break
             warm_s = time.perf_counter() - t1
-            baseline = asyncio.run(drive(url, health, args.clients, args.seconds, args.seed))
-            target = asyncio.run(drive(url, mix, args.clients, args.seconds, args.seed))
+            load_before = load_average()
+            service = {
+                name: run(Phase(pick, 1, args.route_seconds), args.seed + 200 + i)
+                for i, (name, pick) in enumerate(
+                    (("matches", matches), ("search", search), ("health", health))
+                )
+            }
+            baseline = run(Phase(health, args.clients, args.seconds), args.seed)
+            target = run(Phase(mix, args.clients, args.seconds, args.rate), args.seed + 1)
+            capacity = run(Phase(mix, args.clients, args.seconds), args.seed + 2)
+            load_after = load_average()
             restarts = (
                 log.read_text(errors="replace").count("Started server process") - args.workers
             )
@@ -250,10 +369,12 @@ def main(argv: list[str] | None = None) -> None:
     }
     report = {
         "benchmark": "load",
+        "loader": {"name": loader, "version": wrk_version() if loader == "wrk" else "httpx"},
         "config": {
             "actors": args.actors,
             "seconds": args.seconds,
             "clients": args.clients,
+            "rate": args.rate,
             "workers": args.workers,
             "seed": args.seed,
             "healthcheck_timeout_s": args.healthcheck_timeout,
@@ -266,9 +387,12 @@ def main(argv: list[str] | None = None) -> None:
             "warm_up": round(warm_s, 1),
         },
         "worker_restarts": restarts,
-        "warm_up": {k: warm[k] for k in ("requests", "errors", "error_examples", "p99_ms")},
+        "warm_up": {k: warm[k] for k in ("requests", "errors", "p99_ms")},
+        "service_time_1_client": service,
         "baseline_GET_/health": baseline,
         "target_mix": target,
+        "capacity_mix_closed_loop": capacity,
+        "load_average": {"before": load_before, "after": load_after},
         "targets_met": met,
     }
     print(json.dumps(report, indent=2))
