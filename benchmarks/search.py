@@ -10,8 +10,10 @@ filters), it times side by side:
   defaults to ``--actors``; 0 skips it; ``--neo4j-uri`` uses a running server instead, which is
   cleared). Load time (batches of ``--batch`` actors) as ``neo4j_load_s``, the first search (the
   index reads every record) as ``neo4j_index_s``;
-* ``neo4j_cypher``: the previous single-statement Cypher search on the same server, for the first
-  ``--cypher-queries`` queries only (it takes seconds per broad query);
+* ``neo4j_cypher``: the same engine over a Neo4jStore answering in Cypher only
+  (``search="cypher"``: search closure, full-text index, one statement per query) on the same
+  server, for the same queries (or the first ``--cypher-queries``); ``differ_from_index`` counts
+  queries whose hits, scores, total or facets differ from the ``neo4j`` answer (must be 0);
 * ``baseline_scan``: a plain scan of every actor comparing folded strings (query words against
   names, descriptions and the labels and aliases of the actor's concepts).
 
@@ -146,26 +148,35 @@ def _load(store: GraphStore, actors: list[Actor], batch: int = 5000) -> float:
     return time.perf_counter() - t0
 
 
-def _cypher_timed(store: Any, queries: list[SearchRequest]) -> dict[str, float]:
-    from graph.neo4j_search import search_candidates_cypher
+def _cypher_timed(
+    uri: str, index_engine: SearchEngine, queries: list[SearchRequest]
+) -> dict[str, Any]:
+    from graph.neo4j_store import Neo4jStore
 
-    class CypherOnly:
-        def __init__(self) -> None:
-            self.inner = store
-
-        def __getattr__(self, name: str) -> Any:
-            return getattr(self.inner, name)
-
-        def search_candidates(self, query: Any) -> Any:
-            return search_candidates_cypher(store, store._read, store._write, query)
-
-    engine = SearchEngine(CypherOnly())
-    times = []
-    for request in queries:
+    store = Neo4jStore(uri=uri, search="cypher")
+    try:
+        engine = SearchEngine(store)
         t0 = time.perf_counter()
-        engine.search(request)
-        times.append(time.perf_counter() - t0)
-    return {"queries": len(queries), "query_p50_ms": _ms(times, 50), "query_p95_ms": _ms(times, 95)}
+        engine.search(SearchRequest(text="metal AM"))
+        first_s = time.perf_counter() - t0
+        timing = _timed(engine, queries)
+        differ = sum(
+            1
+            for request in queries
+            if _outcome(engine.search(request)) != _outcome(index_engine.search(request))
+        )
+    finally:
+        store.close()
+    return {
+        "queries": len(queries),
+        "first_search_s": round(first_s, 2),
+        **timing,
+        "differ_from_index": differ,
+    }
+
+
+def _outcome(response: Any) -> tuple[Any, ...]:
+    return ([(h.actor_id, h.score) for h in response.hits], response.total, response.facets)
 
 
 def _neo4j_on(
@@ -188,7 +199,7 @@ def _neo4j_on(
             "write_then_query_ms": _write_then_query(engine, actors),
         }
         if cypher_queries:
-            result["neo4j_cypher"] = _cypher_timed(store, queries[:cypher_queries])
+            result["neo4j_cypher"] = _cypher_timed(uri, engine, queries[:cypher_queries])
         return result
     finally:
         store.close()
@@ -224,7 +235,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--neo4j-actors", type=int, default=None)
     parser.add_argument("--neo4j-uri", default=None, help="a running server to use (cleared)")
     parser.add_argument("--batch", type=int, default=5000, help="actors per upsert_actors call")
-    parser.add_argument("--cypher-queries", type=int, default=20)
+    parser.add_argument(
+        "--cypher-queries", type=int, default=None, help="first N queries for neo4j_cypher (all)"
+    )
     args = parser.parse_args(argv)
 
     rng = random.Random(args.seed)
@@ -261,7 +274,7 @@ def main(argv: list[str] | None = None) -> int:
                 queries,
                 uri=args.neo4j_uri,
                 batch=args.batch,
-                cypher_queries=args.cypher_queries,
+                cypher_queries=args.queries if args.cypher_queries is None else args.cypher_queries,
             ),
         }
     with open("/proc/loadavg", encoding="ascii") as f:

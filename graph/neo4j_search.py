@@ -11,14 +11,23 @@ when the log no longer reaches back, reloads every record. The page's evidence i
 the actors' stored documents, read in the same transaction. Writes made around
 ``Neo4jStore`` (plain Cypher) are not seen until the next logged write or a new store object.
 
-:func:`search_candidates_cypher` answers the same question in one Cypher statement (kept as the
-database-only reference; its cost grows with the number of hits):
-concept expansion walks ``BROADER*`` in Cypher; free-text terms go through the full-text index
-``actor_text`` on ``:Actor(name, description)`` (Lucene fuzzy terms, input escaped), and the
-exact text evidence of those candidates is then computed by :mod:`matchmaker.search.ranking`, as
-the embedded store does. Scoring, filters, top ``offset + limit`` and facet counts run in one
-Cypher statement with the shared integer formula; the returned candidates' evidence is rebuilt in
-Python from their stored documents and must add up to the score Cypher computed.
+:func:`search_candidates_cypher` (``Neo4jStore(search="cypher")``, ``NEO4J_SEARCH=cypher``)
+answers the same question from the database alone, in one statement per query, from a search
+closure that every actor write (and every concept write, for the actors under the rewritten
+concepts) maintains in its transaction (:func:`refresh_closure`, ``SEARCH_CLOSURE``): for each
+concept an actor states, ``(a)-[:STATES {p1, p2, p3, r}]->(c)``, and for each concept above those
+(``BROADER*``), ``(a)-[:UNDER {p1, p2, p3}]->(c)``. ``p<m>`` is the best exact-or-narrower points
+that concept earns as a query concept at minimum level ``m`` (relation base by distance, level,
+evidence: :mod:`matchmaker.search.ranking`), ``r`` the raw points of the stated fact, so a query
+concept's part of the score is one relationship per actor, read from the concept node, and a
+broader concept's part one ``STATES`` relationship. Free-text terms go through the full-text index
+``actor_text`` on ``:Actor(name, description)``: one Lucene query per field and number of edits
+(input escaped), the best one a term matches giving its points. The statement sums each actor's
+rows, filters, takes the top ``offset + limit`` (by score, then the ties by id) and counts facets
+from ``a.search_key`` (region, country, kind) and ``a.search_facets`` (stated process, material
+and value-chain concepts). The returned actors' evidence is rebuilt in Python from their stored
+documents and must add up to the score Cypher computed. Actors stored before the closure existed
+get it at the first Cypher search of a store object (:func:`ensure_closure`).
 """
 
 from __future__ import annotations
@@ -39,6 +48,7 @@ from graph.search_types import (
     CandidateQuery,
     CandidateResult,
     Relation,
+    TextField,
 )
 from matchmaker.errors import StoreError
 from matchmaker.models import Actor, Concept, Facet
@@ -51,16 +61,21 @@ from matchmaker.search.ranking import (
     relation_base,
     score_of,
     text_hits,
+    text_points,
 )
 from matchmaker.search.text import max_edits
 
 Runner = Callable[[str, Callable[[ManagedTransaction], Any]], Any]
 KEEP_CHANGES = 1000
 """Logged writes kept in the database; an index further behind reloads every record."""
-TEXT_CANDIDATES = 20_000
+CLOSURE_CHUNK = 1000
+CLOSURE_BATCH = 5000
+"""Actors per transaction when building the closure of actors written before it existed."""
+KEY_SEP = "\x1f"
 CONCEPT_FACETS = [Facet.PROCESS.value, Facet.MATERIAL.value, Facet.VALUE_CHAIN.value]
 _LUCENE_SPECIAL = re.compile(r'([+\-!(){}\[\]^"~*?:\\/&|])')
 _indexed: weakref.WeakKeyDictionary[Any, bool] = weakref.WeakKeyDictionary()
+_closed: weakref.WeakKeyDictionary[Any, bool] = weakref.WeakKeyDictionary()
 
 
 def lucene_escape(text: str) -> str:
@@ -75,19 +90,25 @@ def lucene_escape(text: str) -> str:
     return re.sub(r"\b(AND|OR|NOT)\b", lambda m: m.group().lower(), escaped)
 
 
-def lucene_query(terms: list[str]) -> str:
-    """A Lucene query matching any term within its typo tolerance (:func:`max_edits`).
+def lucene_queries(term: str) -> list[tuple[str, int]]:
+    """Lucene queries for ``term``, one per field and number of edits, with their points.
+
+    A term matches a token within :func:`max_edits` edits; each query accepts up to that many
+    (Lucene's fuzzy distance counts a swap of neighbours as one edit, as the embedded store does).
 
     Examples
     --------
-    >>> lucene_query(["fraunhofer", "ilt"])
-    'fraunhofer~2 OR ilt'
+    >>> lucene_queries("laser")
+    [('name:laser', 300), ('name:laser~1', 240), ('description:laser', 150), \
+('description:laser~1', 120)]
     """
-    parts = []
-    for term in terms:
-        edits = max_edits(term)
-        parts.append(f"{lucene_escape(term)}~{edits}" if edits else lucene_escape(term))
-    return " OR ".join(parts)
+    escaped = lucene_escape(term)
+    return [
+        (f"{field.value}:{escaped}~{edits}" if edits else f"{field.value}:{escaped}", points)
+        for field in TextField
+        for edits in range(max_edits(term) + 1)
+        for points in [text_points(field, edits)]
+    ]
 
 
 def ensure_index(store: Any, write: Runner) -> None:
@@ -110,14 +131,67 @@ def ensure_index(store: Any, write: Runner) -> None:
     _indexed[store] = True
 
 
-def _expansion(
-    tx: ManagedTransaction, query: CandidateQuery
-) -> tuple[dict[str, dict[str, Target]], list[list[str]]]:
+# ---------------------------------------------------------------- the search closure
+
+
+def _bases() -> list[int]:
+    """Relation base by hops below the query concept: exact, then narrower until its floor."""
+    bases = [relation_base(Relation.EXACT, 0)]
+    while len(bases) < 2 or bases[-1] != relation_base(Relation.NARROWER, len(bases)):
+        bases.append(relation_base(Relation.NARROWER, len(bases)))
+    return bases
+
+
+CLOSURE_PARAMS: dict[str, Any] = {
+    "bases": _bases(),
+    "level_points": LEVEL_POINTS,
+    "evidence_points": EVIDENCE_POINTS,
+    "offer_level": OFFER_LEVEL,
+    "facets": CONCEPT_FACETS,
+    "sep": KEY_SEP,
+}
+
+
+def refresh_closure(tx: ManagedTransaction, actor_ids: Sequence[str]) -> None:
+    """Rebuild the search closure (``UNDER`` relationships, ``search_key``, ``search_facets``)
+    of these actors, in the writing transaction (ids not stored are skipped)."""
+    ids = sorted(set(actor_ids))
+    for start in range(0, len(ids), CLOSURE_CHUNK):
+        chunk = ids[start : start + CLOSURE_CHUNK]
+        tx.run(q.SEARCH_CLOSURE, CLOSURE_PARAMS, ids=chunk).consume()
+
+
+def refresh_closure_of_concepts(tx: ManagedTransaction, concept_ids: Sequence[str]) -> None:
+    """Rebuild the closure of every actor at or below these (rewritten) concepts, before or after
+    the write."""
+    if concept_ids:
+        touched = tx.run(q.SEARCH_CLOSURE_TOUCHED, ids=sorted(set(concept_ids))).value("id")
+        refresh_closure(tx, touched)
+
+
+def ensure_closure(store: Any, write: Runner) -> None:
+    """Build the closure of actors written before it existed, once per store object."""
+    if _closed.get(store):
+        return
+    missing: list[str] = write(
+        "find actors without search closure",
+        lambda tx: tx.run(q.SEARCH_CLOSURE_MISSING).value("id"),
+    )
+    for start in range(0, len(missing), CLOSURE_BATCH):
+
+        def work(
+            tx: ManagedTransaction, chunk: list[str] = missing[start : start + CLOSURE_BATCH]
+        ) -> None:
+            refresh_closure(tx, chunk)
+
+        write("build search closure", work)
+    _closed[store] = True
+
+
+def _expansion(tx: ManagedTransaction, query: CandidateQuery) -> dict[str, dict[str, Target]]:
     ids = list(dict.fromkeys(c.id for c in query.concepts))
-    groups = [list(dict.fromkeys(g)) for g in query.require]
     down: dict[str, dict[str, int]] = {}
-    wanted = list(dict.fromkeys(ids + [c for g in groups for c in g]))
-    for row in tx.run(q.SEARCH_NARROWER, concepts=wanted):
+    for row in tx.run(q.SEARCH_NARROWER, concepts=ids):
         down.setdefault(row["q"], {})[row["concept"]] = row["hops"]
     targets: dict[str, dict[str, Target]] = {}
     for cid in ids:
@@ -131,66 +205,91 @@ def _expansion(
         rows = tx.run(q.SEARCH_BROADER, concepts=list(targets), hops=query.broader_hops)
         for row in rows:
             targets[row["q"]].setdefault(row["concept"], (Relation.BROADER, row["hops"]))
-    closed = [sorted({c for g_id in g for c in down.get(g_id, {g_id: 0})}) for g in groups]
-    return targets, closed
+    return targets
+
+
+def _rank_statement(
+    query: CandidateQuery, targets: dict[str, dict[str, Target]], terms: list[str]
+) -> tuple[str, dict[str, Any]] | None:
+    """The search statement and its parameters; ``None`` when nothing can match."""
+    weights = {c.id: c.weight for c in query.concepts}
+    broader = [
+        {"q": cid, "concept": c, "base": relation_base(rel, hops), "w": weights[cid]}
+        for cid, expansion in targets.items()
+        for c, (rel, hops) in expansion.items()
+        if rel is Relation.BROADER
+    ]
+    text = [
+        {"term": term, "lucene": lucene, "points": points}
+        for term in terms
+        for lucene, points in lucene_queries(term)
+    ]
+    require = [list(dict.fromkeys(g)) for g in query.require]
+    sources = [
+        name
+        for name, present in (("concepts", targets), ("broader", broader), ("text", text))
+        if present
+    ]
+    match_all = not query.concepts and not terms
+    if match_all:
+        sources = ["required" if require else "all"]
+    if not sources:
+        return None
+    summed = len(sources) > 1 or len(targets) > 1 or sources == ["text"]
+    statement = q.search_rank(
+        sources, summed=summed, check_required=bool(require) and not match_all
+    )
+    params = {
+        "concepts": [{"id": cid, "w": weights[cid]} for cid in targets],
+        "broader": broader,
+        "text": text,
+        "min_level": query.min_level,
+        "min_raw": LEVEL_POINTS * query.min_level,
+        "kinds": [k.value for k in query.kinds],
+        "regions": [r.strip().upper() for r in query.regions],
+        "require": require,
+        "k": query.offset + query.limit,
+        "with_facets": query.with_facets,
+    }
+    return statement, params
 
 
 def search_candidates_cypher(
     store: Any, read: Runner, write: Runner, query: CandidateQuery
 ) -> CandidateResult:
-    """Answer ``query`` on Neo4j in one Cypher statement (see the module docstring).
+    """Answer ``query`` on Neo4j in Cypher (see the module docstring).
 
     Parameters
     ----------
     store
-        The :class:`~graph.neo4j_store.Neo4jStore` (identifies it for the one-time index setup).
+        The :class:`~graph.neo4j_store.Neo4jStore` (identifies it for the one-time setup).
     read, write
         The store's ``_read`` / ``_write`` transaction runners ``(action, work) -> result``.
+
+    Raises
+    ------
+    StoreError
+        If the database cannot be read, or a returned actor does not score as Cypher scored it.
     """
     ensure_index(store, write)
+    ensure_closure(store, write)
     weights = {c.id: c.weight for c in query.concepts}
     terms = list(dict.fromkeys(query.terms))
 
-    def work(tx: ManagedTransaction) -> tuple[dict[str, dict[str, Target]], Any, dict[str, Any]]:
-        targets, closed = _expansion(tx, query)
-        text_rows: list[dict[str, Any]] = []
-        docs: dict[str, tuple[str, str]] = {}
-        if terms:
-            rows = tx.run(q.SEARCH_TEXT, lucene=lucene_query(terms), limit=TEXT_CANDIDATES)
-            for row in rows:
-                points = score_of((), text_hits(terms, row["name"], row["description"]))
-                if points:
-                    text_rows.append({"id": row["id"], "points": points})
-                    docs[row["id"]] = (row["name"], row["description"])
-        flat = [
-            {
-                "q": cid,
-                "concept": concept,
-                "base": relation_base(rel, hops),
-                "weight": weights[cid],
-            }
-            for cid, expansion in targets.items()
-            for concept, (rel, hops) in expansion.items()
-        ]
-        record = tx.run(
-            q.SEARCH_RANK,
-            targets=flat,
-            text=text_rows,
-            match_all=not query.concepts and not terms,
-            offer_level=OFFER_LEVEL,
-            level_points=LEVEL_POINTS,
-            evidence_points=EVIDENCE_POINTS,
-            min_level=query.min_level,
-            kinds=[k.value for k in query.kinds],
-            regions=[r.strip().upper() for r in query.regions],
-            require=closed,
-            k=query.offset + query.limit,
-            with_facets=query.with_facets,
-            concept_facets=CONCEPT_FACETS,
-        ).single()
-        return targets, record, docs
+    def work(tx: ManagedTransaction) -> tuple[dict[str, dict[str, Target]], Any]:
+        targets = _expansion(tx, query)
+        ranked = _rank_statement(query, targets, terms)
+        if ranked is None:
+            return targets, False
+        record = tx.run(ranked[0], ranked[1]).single()
+        return targets, record
 
-    targets, record, _ = read("search", work)
+    targets, record = read("search", work)
+    if record is False:
+        empty: dict[str, dict[str, int]] = (
+            {key: {} for key in FACET_KEYS} if query.with_facets else {}
+        )
+        return CandidateResult(candidates=[], total=0, facets=empty)
     if record is None:
         raise StoreError("search returned no result row")
     candidates: list[Candidate] = []
@@ -216,8 +315,15 @@ def search_candidates_cypher(
     facets: dict[str, dict[str, int]] = {}
     if query.with_facets:
         facets = {key: {} for key in FACET_KEYS}
-        for facet, key, n in sorted([*record["basic"], *record["concepts"]]):
-            facets[facet][key] = n
+        counted = []
+        for facet, key, n in record["facets"]:
+            if KEY_SEP in key:
+                region, country, kind = key.split(KEY_SEP)
+                counted += [("region", region, n), ("country", country, n), ("kind", kind, n)]
+            elif facet in facets:
+                counted.append((facet, key, n))
+        for facet, key, n in sorted(counted):
+            facets[facet][key] = facets[facet].get(key, 0) + n
     return CandidateResult(candidates=candidates, total=record["total"], facets=facets)
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 import networkx as nx
 from neo4j import Driver, GraphDatabase, ManagedTransaction, NotificationDisabledClassification
@@ -31,7 +31,7 @@ from neo4j.exceptions import (
 
 from graph import queries as q
 from graph.batches import classify, index_batch
-from graph.neo4j_search import record_write
+from graph.neo4j_search import record_write, refresh_closure, refresh_closure_of_concepts
 from graph.protocol import (
     ActorQuery,
     Counts,
@@ -106,9 +106,11 @@ class Neo4jStore:
         database: database name, passed on every call.
         connection_timeout: seconds to wait for a connection.
         max_retry_time: seconds the driver retries transient failures of one call.
+        search: how :meth:`search_candidates` answers: ``"index"`` from the in-process index
+            kept in step with the database, ``"cypher"`` in Cypher only (``NEO4J_SEARCH``).
 
     Raises:
-        ConfigurationError: the URI scheme is not a Bolt or Neo4j one.
+        ConfigurationError: the URI scheme is not a Bolt or Neo4j one, or ``search`` is unknown.
         StoreUnavailable: the server cannot be reached (schema creation runs at init).
         StoreError: the server rejected the schema statements.
 
@@ -128,6 +130,7 @@ class Neo4jStore:
         *,
         connection_timeout: float = 10.0,
         max_retry_time: float = 15.0,
+        search: Literal["index", "cypher"] = "index",
     ) -> None:
         scheme = uri.split("://", 1)[0].lower() if "://" in uri else ""
         if scheme not in URI_SCHEMES:
@@ -135,8 +138,11 @@ class Neo4jStore:
                 f"NEO4J_URI '{uri}' must start with one of "
                 f"{', '.join(s + '://' for s in URI_SCHEMES)}"
             )
+        if search not in ("index", "cypher"):
+            raise ConfigurationError(f"search '{search}' must be 'index' or 'cypher'")
         self._uri = uri
         self._database = database
+        self._search = search
         self._closed = False
         with self._errors("connect"):
             self._driver: Driver = GraphDatabase.driver(
@@ -163,6 +169,7 @@ class Neo4jStore:
             user=settings.neo4j_user,
             password=settings.neo4j_password.get_secret_value(),
             database=settings.neo4j_database,
+            search=settings.neo4j_search,
         )
 
     # ------------------------------------------------------------------ plumbing
@@ -472,10 +479,12 @@ class Neo4jStore:
     # ------------------------------------------------------------------ whole store
 
     def search_candidates(self, query: CandidateQuery) -> CandidateResult:
-        """See :func:`graph.neo4j_search.search_candidates`."""
-        from graph.neo4j_search import search_candidates
+        """See :func:`graph.neo4j_search.search_candidates` (``search="index"``) and
+        :func:`graph.neo4j_search.search_candidates_cypher` (``search="cypher"``)."""
+        from graph.neo4j_search import search_candidates, search_candidates_cypher
 
-        return search_candidates(self, self._read, self._write, query)
+        answer = search_candidates_cypher if self._search == "cypher" else search_candidates
+        return answer(self, self._read, self._write, query)
 
     def snapshot(self) -> Snapshot:
         """All actors, concepts and projects, ordered by id (one read transaction)."""
@@ -515,12 +524,16 @@ class Neo4jStore:
         """Remove every actor, concept, project and event (in chunks of 10,000 nodes)."""
         self._check_open()
         with self._errors("clear"):
-            while True:
-                records, _, _ = self._driver.execute_query(
-                    q.CLEAR_CHUNK, chunk=10_000, database_=self._database
-                )
-                if not records or records[0]["n"] == 0:
-                    break
+            for statement, chunk in (
+                (q.SEARCH_CLOSURE_CLEAR_CHUNK, 50_000),
+                (q.CLEAR_CHUNK, 10_000),
+            ):
+                while True:
+                    records, _, _ = self._driver.execute_query(
+                        statement, chunk=chunk, database_=self._database
+                    )
+                    if not records or records[0]["n"] == 0:
+                        break
             self._write("log clear", lambda tx: record_write(tx, [], reset=True))
 
 
@@ -748,6 +761,7 @@ def _write_actors(tx: ManagedTransaction, actors: list[Actor]) -> None:
     if old_projects:
         for chunk in _chunks(sorted(old_projects)):
             tx.run(q.DROP_ORPHAN_PROJECTS, ids=list(chunk)).consume()
+    refresh_closure(tx, ids)
     record_write(tx, ids)
 
 
@@ -857,6 +871,7 @@ def _upsert_concepts(tx: ManagedTransaction, concepts: list[Concept]) -> WriteRe
     links = [{"concept": c.id, "parent": p} for c in changed for p in c.broader]
     _link(tx, q.LINK_BROADER, links, "broader", {})
     if changed:
+        refresh_closure_of_concepts(tx, [c.id for c in changed])
         record_write(tx, [], concepts=True)
     return report
 

@@ -14,6 +14,8 @@ are fixed in the text. The graph model::
     (:Concept)-[:BROADER]->(:Concept)
     (:Event {id, name, doc})
     (:Event)-[:HAS_PARTICIPANT {participant}]->(:Actor)   one per participant with an actor_id
+    (:Actor)-[:STATES {p1, p2, p3, r}]->(:Concept)    derived search closure (SEARCH_CLOSURE)
+    (:Actor)-[:UNDER {p1, p2, p3}]->(:Concept)        and Actor.search_key, .search_facets
 
 ``doc`` is the canonical JSON of the model, so reads round-trip exactly; the other properties
 and the relationships serve filtering and graph queries.
@@ -21,6 +23,7 @@ and the relationships serve filtering and graph queries.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Final
 
 # schema (each statement is idempotent)
@@ -432,92 +435,197 @@ WHERE length(path) <= $hops
 RETURN q, u.id AS concept, min(length(path)) AS hops
 """
 
-SEARCH_TEXT: Final = """
-CALL db.index.fulltext.queryNodes('actor_text', $lucene, {limit: $limit})
-YIELD node
-RETURN node.id AS id, node.name AS name, coalesce(node.description, '') AS description
+# The search closure (maintained on every actor write, and for the actors a concept write
+# touches): (a)-[:STATES {p1, p2, p3, r}]->(x) for every concept x the actor states (competence
+# or offer) and (a)-[:UNDER {p1, p2, p3}]->(x) for every concept x above those. p<m> holds the
+# best points of x as a query concept from the exact or narrower facts of level >= m (relation
+# base by hops, $bases[hops], plus level and evidence points); r the raw points (level and
+# evidence) of the best fact on x itself. a.search_key holds region, country and kind joined by
+# $sep; a.search_facets the stated concepts of the counted facets.
+SEARCH_CLOSURE: Final = """
+UNWIND $ids AS id
+MATCH (a:Actor {id: id})
+CALL (a) {
+  MATCH (a)-[old:STATES|UNDER]->()
+  DELETE old
+}
+CALL (a) {
+  MATCH (a)-[f:HAS_COMPETENCE|OFFERS]->(d:Concept)
+  WITH d, max($level_points * coalesce(f.level, $offer_level)
+              + CASE WHEN f.evidence THEN $evidence_points ELSE 0 END) AS raw
+  MATCH path = (d)-[:BROADER*0..]->(x:Concept)
+  WITH x, d, raw, min(length(path)) AS hops
+  WITH x, raw, hops, $bases[CASE WHEN hops < size($bases) THEN hops ELSE size($bases) - 1 END]
+       + raw AS points
+  WITH x, {p1: max(CASE WHEN raw >= $level_points THEN points END),
+           p2: max(CASE WHEN raw >= 2 * $level_points THEN points END),
+           p3: max(CASE WHEN raw >= 3 * $level_points THEN points END)} AS best,
+       max(CASE WHEN hops = 0 THEN raw END) AS r
+  FOREACH (_ IN CASE WHEN r IS NULL THEN [] ELSE [1] END |
+    CREATE (a)-[s:STATES]->(x) SET s = best, s.r = r)
+  FOREACH (_ IN CASE WHEN r IS NULL THEN [1] ELSE [] END |
+    CREATE (a)-[u:UNDER]->(x) SET u = best)
+  RETURN collect(CASE WHEN r IS NOT NULL AND x.facet IN $facets THEN x.id END) AS stated
+}
+SET a.search_key = coalesce(a.region, '') + $sep + coalesce(a.country, '') + $sep + a.kind,
+    a.search_facets = stated
+RETURN count(*) AS n
 """
 
-SEARCH_RANK: Final = """
-CALL () {
-  UNWIND $targets AS t
-  MATCH (:Concept {id: t.concept})<-[f:HAS_COMPETENCE|OFFERS]-(a:Actor)
-  WITH a, t, f, coalesce(f.level, $offer_level) AS level
-  WHERE level >= $min_level
-  WITH a, t.q AS q,
-       max((t.base + $level_points * level
-            + CASE WHEN f.evidence THEN $evidence_points ELSE 0 END) * t.weight / 100) AS best
-  RETURN a, sum(best) AS points
-  UNION ALL
-  UNWIND $text AS row
-  MATCH (a:Actor {id: row.id})
-  RETURN a, row.points AS points
-  UNION ALL
-  MATCH (a:Actor)
-  WHERE $match_all
-  RETURN a, 0 AS points
+SEARCH_CLOSURE_TOUCHED: Final = """
+UNWIND $ids AS id
+MATCH (c:Concept {id: id})
+CALL (c) {
+  MATCH (a:Actor)-[:STATES|UNDER]->(c)
+  RETURN a
+  UNION
+  MATCH (a:Actor)-[:HAS_COMPETENCE|OFFERS]->(:Concept)-[:BROADER*0..]->(c)
+  RETURN a
 }
-WITH a, sum(points) AS score
-WHERE (size($kinds) = 0 OR a.kind IN $kinds)
+RETURN DISTINCT a.id AS id
+"""
+
+SEARCH_CLOSURE_CLEAR_CHUNK: Final = """
+MATCH ()-[u:STATES|UNDER]->()
+WITH u LIMIT $chunk
+DELETE u
+RETURN count(*) AS n
+"""
+
+SEARCH_CLOSURE_MISSING: Final = """
+MATCH (a:Actor)
+WHERE a.search_key IS NULL
+RETURN a.id AS id
+"""
+
+_AT_LEVEL: Final = "CASE $min_level WHEN 1 THEN {r}.p1 WHEN 2 THEN {r}.p2 ELSE {r}.p3 END"
+
+_KEEP: Final = """(size($kinds) = 0 OR a.kind IN $kinds)
   AND (size($regions) = 0 OR a.country IN $regions
-       OR any(p IN $regions WHERE a.region STARTS WITH p))
-  AND all(g IN $require WHERE EXISTS {
-        MATCH (a)-[f:HAS_COMPETENCE|OFFERS]->(c:Concept)
-        WHERE c.id IN g AND coalesce(f.level, $offer_level) >= $min_level })
-WITH collect({a: a, score: score}) AS hits
+       OR any(prefix IN $regions WHERE a.region STARTS WITH prefix))"""
+
+# Sources of (actor, points) rows; an actor's score is the sum of its rows. Query concepts: the
+# closure's points at the level (exact and narrower facts), scaled by the weight; broader
+# concepts: a row only where the stated broader fact beats that, adding the difference; text: the
+# best (field, edits) Lucene query each term matches; without concepts and terms, every actor, or
+# those under a concept of every required group, with 0 points.
+_SEARCH_SOURCES: Final = {
+    "concepts": """
+  UNWIND $concepts AS t
+  MATCH (:Concept {id: t.id})<-[u:STATES|UNDER]-(a)
+  WITH a, t.w AS w, """
+    + _AT_LEVEL.format(r="u")
+    + """ AS p
+  WHERE p IS NOT NULL AND """
+    + _KEEP
+    + """
+  RETURN a, p * w / 100 AS points""",
+    "broader": """
+  UNWIND $broader AS b
+  MATCH (:Concept {id: b.concept})<-[s:STATES]-(a)
+  WHERE s.r >= $min_raw AND """
+    + _KEEP
+    + """
+  WITH a, b.q AS q, b.w AS w, max(b.base + s.r) AS best
+  OPTIONAL MATCH (a)-[e:STATES|UNDER]->(:Concept {id: q})
+  WITH a, w, best, coalesce("""
+    + _AT_LEVEL.format(r="e")
+    + """, 0) AS p
+  WHERE best > p
+  RETURN a, best * w / 100 - p * w / 100 AS points""",
+    "text": """
+  UNWIND $text AS t
+  CALL db.index.fulltext.queryNodes('actor_text', t.lucene) YIELD node
+  WITH node AS a, t.term AS term, max(t.points) AS points
+  WHERE """
+    + _KEEP
+    + """
+  RETURN a, points""",
+    "required": """
+  UNWIND range(0, size($require) - 1) AS i
+  UNWIND $require[i] AS g
+  MATCH (:Concept {id: g})<-[u:STATES|UNDER]-(a)
+  WHERE """
+    + _AT_LEVEL.format(r="u")
+    + """ IS NOT NULL AND """
+    + _KEEP
+    + """
+  WITH a, count(DISTINCT i) AS groups
+  WHERE groups = size($require)
+  RETURN a, 0 AS points""",
+    "all": """
+  MATCH (a:Actor)
+  WHERE """
+    + _KEEP
+    + """
+  RETURN a, 0 AS points""",
+}
+
+_SEARCH_REQUIRE: Final = (
+    """
+WITH a, score
+WHERE all(g IN $require WHERE EXISTS {
+        MATCH (a)-[u:STATES|UNDER]->(c:Concept)
+        WHERE c.id IN g AND """
+    + _AT_LEVEL.format(r="u")
+    + """ IS NOT NULL })"""
+)
+
+_SEARCH_PAGE_AND_FACETS: Final = """
+WITH collect([score, a]) AS hits
 CALL (hits) {
   UNWIND hits AS h
-  WITH h ORDER BY h.score DESC, h.a.id ASC
+  WITH h[0] AS score
+  ORDER BY score DESC
   LIMIT $k
-  RETURN collect({id: h.a.id, score: h.score, doc: h.a.doc}) AS top
+  RETURN min(score) AS floor
+}
+CALL (hits, floor) {
+  UNWIND hits AS h
+  WITH h
+  WHERE h[0] >= floor
+  WITH h[0] AS score, h[1] AS a
+  ORDER BY score DESC, a.id ASC
+  LIMIT $k
+  RETURN collect({id: a.id, score: score, doc: a.doc}) AS top
 }
 CALL (hits) {
   UNWIND hits AS h
-  WITH h.a AS a
+  WITH h[1] AS a
   WHERE $with_facets
-  UNWIND [['region', a.region], ['country', a.country], ['kind', a.kind]] AS kv
-  WITH kv[0] AS facet, kv[1] AS key, count(*) AS n
-  RETURN collect([facet, key, n]) AS basic
+  UNWIND a.search_facets + a.search_key AS key
+  WITH key, count(*) AS n
+  OPTIONAL MATCH (c:Concept {id: key})
+  RETURN collect([c.facet, key, n]) AS facets
 }
-CALL (hits) {
-  UNWIND hits AS h
-  WITH h.a AS a
-  WHERE $with_facets
-  MATCH (a)-[:HAS_COMPETENCE|OFFERS]->(c:Concept)
-  WHERE c.facet IN $concept_facets
-  WITH c.facet AS facet, c.id AS key, count(DISTINCT a) AS n
-  RETURN collect([facet, key, n]) AS concepts
-}
-RETURN size(hits) AS total, top, basic, concepts
+RETURN size(hits) AS total, top, facets
 """
 
-# Matching benchmark baseline (benchmarks/match.py): a Cypher-only partner score for one actor:
-# the share of its requested concepts that another actor offers or knows (the concept itself or
-# up to two levels more specific, 0.8 per level), both directions, plus the region term of the
-# partnering profile. A simplified model of matchmaker.matching, for timing only.
-MATCH_CYPHER_BASELINE: Final = """
-MATCH (a:Actor {id: $id})
-OPTIONAL MATCH (a)-[:REQUESTS]->(want:Concept)
-WITH a, collect(DISTINCT want) AS wants
-CALL (a, wants) {
-  UNWIND wants AS w
-  MATCH p = (w)<-[:BROADER*0..2]-(:Concept)<-[:OFFERS|HAS_COMPETENCE]-(b:Actor)
-  WHERE b <> a
-  WITH b, w, size(wants) AS m, max(0.8 ^ (length(p) - 1)) AS met
-  WITH b, m, sum(met) AS met
-  RETURN b, met / m AS needs, 0.0 AS offers
-  UNION ALL
-  MATCH (a)-[:OFFERS|HAS_COMPETENCE]->(:Concept)-[:BROADER*0..2]->(w:Concept)
-        <-[:REQUESTS]-(b:Actor)
-  WHERE b <> a
-  WITH b, count(DISTINCT w) AS hits
-  RETURN b, 0.0 AS needs, toFloat(hits) / COUNT { (b)-[:REQUESTS]->() } AS offers
-}
-WITH a, b, sum(needs) AS needs, sum(offers) AS offers
-WITH b, needs, offers,
-     CASE WHEN b.region = a.region THEN 0.0 WHEN b.country = a.country THEN 0.5 ELSE 1.0 END
-       AS region
-RETURN b.id AS id, 0.3 * needs + 0.2 * offers + 0.1 * region AS score
-ORDER BY score DESC, id
-LIMIT $top
-"""
+
+def search_rank(sources: Sequence[str], *, summed: bool, check_required: bool) -> str:
+    """The search statement over these row sources (keys of ``_SEARCH_SOURCES``).
+
+    Parameters
+    ----------
+    sources
+        ``"concepts"``, ``"broader"``, ``"text"``, ``"required"`` and/or ``"all"``.
+    summed
+        Whether an actor may have several rows (their points are summed); without, each row is
+        a hit.
+    check_required
+        Whether hits must also state a concept of every ``$require`` group.
+
+    Examples
+    --------
+    >>> "sum(points)" in search_rank(["concepts", "text"], summed=True, check_required=False)
+    True
+    """
+    body = "\n  UNION ALL".join(_SEARCH_SOURCES[s] for s in sources)
+    score = "sum(points)" if summed else "points"
+    return (
+        "CALL () {"
+        + body
+        + f"\n}}\nWITH a, {score} AS score"
+        + (_SEARCH_REQUIRE if check_required else "")
+        + _SEARCH_PAGE_AND_FACETS
+    )

@@ -61,6 +61,11 @@ class Settings(BaseSettings):
     neo4j_user: str = Field(default="neo4j", alias="NEO4J_USER")
     neo4j_password: SecretStr = Field(default=SecretStr(""), alias="NEO4J_PASSWORD")
     neo4j_database: str = Field(default="neo4j", alias="NEO4J_DATABASE")
+    neo4j_search: Literal["index", "cypher"] = Field(
+        default="index",
+        alias="NEO4J_SEARCH",
+        description="Neo4j search: the synchronised in-process index, or Cypher only",
+    )
     demo: bool = Field(default=False, alias="MATCHMAKER_DEMO")
 
     api_keys: list[ApiKey] = Field(

@@ -73,13 +73,21 @@ def test_update_replaces_relationships_and_drops_orphan_projects(
     assert sampled.upsert_actor(changed).value == "updated"
     rels = _rows(
         neo4j_driver,
-        "MATCH (:Actor {id: 'ded-works'})-[r]->(x) RETURN type(r), coalesce(x.id, '')",
+        "MATCH (:Actor {id: 'ded-works'})-[r]->(x) WHERE NOT type(r) IN ['STATES', 'UNDER'] "
+        "RETURN type(r), coalesce(x.id, '')",
     )
     assert rels == [
         ("HAS_COMPETENCE", "proc.ded.waam"),
         ("MEMBER_OF", "cl-am-austria"),
         ("MEMBER_OF", "cl-bavaria"),
     ]
+    closure = _rows(
+        neo4j_driver,
+        "MATCH (:Actor {id: 'ded-works'})-[r:STATES|UNDER]->(c) RETURN type(r), c.id",
+    )
+    above = sampled.broader("proc.ded.waam")
+    assert above
+    assert closure == sorted([("STATES", "proc.ded.waam")] + [("UNDER", c) for c in above])
     assert sampled.get_project("p-waam").participants == ["tu-graz"]
     tu = sampled.get_actor("tu-graz")
     sampled.upsert_actor(tu.model_copy(update={"collaborations": tu.collaborations[:1]}))

@@ -19,12 +19,13 @@ QUERIES = [(c[0], c[1]) for c in CASES]
 assert len(QUERIES) >= 40
 
 
-@pytest.fixture(scope="module")
-def demo_neo4j(neo4j_uri: str) -> Iterator[GraphStore]:
-    """The Neo4j store holding the demo data for this module."""
+@pytest.fixture(scope="module", params=["index", "cypher"])
+def demo_neo4j(neo4j_uri: str, request: pytest.FixtureRequest) -> Iterator[GraphStore]:
+    """The Neo4j store holding the demo data for this module, searching with its synchronised
+    index or in Cypher only."""
     from graph.neo4j_store import Neo4jStore
 
-    store = Neo4jStore(uri=neo4j_uri)
+    store = Neo4jStore(uri=neo4j_uri, search=request.param)
     store.clear()
     seed_demo(store)
     yield store
