@@ -521,11 +521,14 @@ class Neo4jStore:
         return self._read("counts", work)
 
     def clear(self) -> None:
-        """Remove every actor, concept, project and event (in chunks of 10,000 nodes)."""
+        """Remove every actor, concept, project and event, in chunks (the search closure's
+        relationships, then actors, then the rest), so no transaction deletes a concept's
+        hundreds of thousands of relationships at once."""
         self._check_open()
         with self._errors("clear"):
             for statement, chunk in (
                 (q.SEARCH_CLOSURE_CLEAR_CHUNK, 50_000),
+                (q.CLEAR_ACTORS_CHUNK, 5_000),
                 (q.CLEAR_CHUNK, 10_000),
             ):
                 while True:

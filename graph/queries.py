@@ -318,6 +318,13 @@ RETURN COUNT { (:Concept) } AS concepts,
        COUNT { (:Event) } AS events
 """
 
+CLEAR_ACTORS_CHUNK: Final = """
+MATCH (a:Actor)
+WITH a LIMIT $chunk
+DETACH DELETE a
+RETURN count(*) AS n
+"""
+
 CLEAR_CHUNK: Final = """
 MATCH (n)
 WHERE n:Actor OR n:Concept OR n:Project OR n:Event
