@@ -13,7 +13,7 @@ from fastapi.staticfiles import StaticFiles
 import matchmaker
 from api import problems
 from api.deps import current_settings
-from api.engines import EngineCache
+from api.engines import EngineCache, freeze_heap
 from api.jobs import JobRunner
 from api.middleware import BodyLimit, RequestContext
 from api.openapi import complete_openapi
@@ -59,6 +59,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
 
                 seed_demo(opened)
             app.state.store = opened
+            freeze_heap()
         else:
             app.state.store = store
         try:
@@ -96,7 +97,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     app.include_router(events.router)
     app.state.jobs = JobRunner()
     app.include_router(imports.router)
-    app.state.engines = EngineCache()
+    app.state.engines = EngineCache(freeze=store is None)
     app.openapi = lambda: complete_openapi(app)  # type: ignore[method-assign]
     app.mount("/", StaticFiles(directory=STATIC, html=True), name="web")
     return app

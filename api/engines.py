@@ -7,10 +7,16 @@ request that finds the cache stale is still served from it while one background 
 so no request ever waits for a periodic rebuild. A store that counts its writes
 (:class:`Versioned`, such as the embedded store) is asked first, and an index whose store has not
 changed since it was built is kept: at 100,000 actors a rebuild costs a core for tens of seconds.
+
+With ``freeze`` (an app that opened its own store), every build ends with ``gc.freeze()``, so the
+collector never walks the millions of long-lived objects of a large store and its indexes again:
+one full collection over them stalls a worker for seconds, and the objects that in-flight
+requests promote set one off every few minutes under load.
 """
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 import time
@@ -21,7 +27,7 @@ from fastapi import Depends, Request
 
 from graph.protocol import GraphStore, Snapshot
 from matchmaker.matching import MatchEngine
-from matchmaker.search.engine import SearchEngine
+from matchmaker.search.engine import SearchEngine, SearchRequest
 
 T = TypeVar("T")
 logger = logging.getLogger("matchmaker.api")
@@ -43,6 +49,19 @@ def store_version(store: GraphStore) -> int | None:
     True
     """
     return store.search_version if isinstance(store, Versioned) else None
+
+
+FULL_COLLECTION_EVERY = 1000
+
+
+def freeze_heap() -> None:
+    """Exempt every object alive now from garbage collection (``gc.freeze()``), and run full
+    collections only every ``FULL_COLLECTION_EVERY`` young ones: once the big heap is frozen,
+    CPython's rule of a full collection when the survivors reach a quarter of the old ones
+    would fire every few seconds over what little is left."""
+    gc.freeze()
+    young, middle, _ = gc.get_threshold()
+    gc.set_threshold(young, middle, FULL_COLLECTION_EVERY)
 
 
 class Refreshing(Generic[T]):
@@ -111,10 +130,20 @@ class Refreshing(Generic[T]):
 class EngineCache:
     """The match engine, the snapshot the graph questions share, and the search engine."""
 
-    def __init__(self, ttl_s: float = 60.0) -> None:
-        self._engine: Refreshing[MatchEngine] = Refreshing(MatchEngine.from_store, ttl_s)
-        self._snapshot: Refreshing[Snapshot] = Refreshing(lambda s: s.snapshot(), ttl_s)
+    def __init__(self, ttl_s: float = 60.0, *, freeze: bool = False) -> None:
+        self.freeze = freeze
+        self._engine: Refreshing[MatchEngine] = Refreshing(
+            lambda s: self._built(MatchEngine.from_store(s)), ttl_s
+        )
+        self._snapshot: Refreshing[Snapshot] = Refreshing(
+            lambda s: self._built(s.snapshot()), ttl_s
+        )
         self._search: tuple[int, SearchEngine] | None = None
+
+    def _built(self, value: T) -> T:
+        if self.freeze:
+            freeze_heap()
+        return value
 
     def invalidate(self) -> None:
         self._engine.invalidate()
@@ -131,6 +160,9 @@ class EngineCache:
         if cached is not None and cached[0] == version:
             return cached[1]
         engine = SearchEngine(store)
+        if self.freeze:
+            engine.search(SearchRequest(limit=1))
+            freeze_heap()
         self._search = (version, engine)
         return engine
 

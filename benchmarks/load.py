@@ -7,7 +7,8 @@
    store in chunks and saves it to a temporary store file.
 2. Serves ``uvicorn api.main:app`` with ``MATCHMAKER_DATA_FILE`` pointing at that file, public
    reads and the logging of ``matchmaker serve`` (one JSON access line per request), on
-   ``--workers`` processes, and warms every worker's match engine and search index.
+   ``--workers`` processes, and warms every worker's match engine and search index (10-second
+   rounds until one answers with no error and a p99 under a second).
 3. Service time: one client, ``--route-seconds`` on each route alone (the server's work per
    request without queueing).
 4. Baseline: ``--clients`` connections in a closed loop on ``GET /health`` for ``--seconds`` (the
@@ -61,7 +62,7 @@ CHUNK = 5000
 TARGET_RPS = 300.0
 TARGET_P95_MS = 100.0
 WARM_ROUNDS = 30
-WARM_P99_MS = 5000.0
+WARM_P99_MS = 1000.0
 WARM_S = 10.0
 REQUEST_TIMEOUT_S = 30
 PATHS = 20_000
@@ -344,7 +345,9 @@ def main(argv: list[str] | None = None) -> None:
             warm_phase = Phase(mix, 2 * args.workers, WARM_S, timeout_s=600)
             for round_ in range(WARM_ROUNDS):
                 warm = run(warm_phase, args.seed + 100 + round_)
-                if warm["errors"] == 0 and warm["p99_ms"] < WARM_P99_MS:
+                warm["rounds"] = round_ + 1
+                answered = warm["requests"] >= 10 * args.workers and warm["errors"] == 0
+                if answered and warm["p99_ms"] < WARM_P99_MS:
                     break
             warm_s = time.perf_counter() - t1
             load_before = load_average()
@@ -387,7 +390,7 @@ def main(argv: list[str] | None = None) -> None:
             "warm_up": round(warm_s, 1),
         },
         "worker_restarts": restarts,
-        "warm_up": {k: warm[k] for k in ("requests", "errors", "p99_ms")},
+        "warm_up_last_round": {k: warm[k] for k in ("rounds", "requests", "errors", "p99_ms")},
         "service_time_1_client": service,
         "baseline_GET_/health": baseline,
         "target_mix": target,

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import gc
 import threading
 import time
 
-from api.engines import EngineCache, Refreshing
+from api.engines import FULL_COLLECTION_EVERY, EngineCache, Refreshing
 from graph.memory import MemoryStore
 from graph.taxonomy_loader import load_taxonomy_into
 from matchmaker.models import Concept
@@ -92,3 +93,19 @@ def test_search_engine_shared_until_the_store_changes() -> None:
     assert "proc.test" in second.labels
     cache.invalidate()
     assert cache.search_engine(store) is not second
+
+
+def test_freezing_cache_exempts_built_indexes_from_collection() -> None:
+    threshold = gc.get_threshold()
+    store = MemoryStore()
+    load_taxonomy_into(store)
+    try:
+        gc.unfreeze()
+        EngineCache(freeze=False).search_engine(store)
+        assert gc.get_freeze_count() == 0
+        EngineCache(freeze=True).search_engine(store)
+        assert gc.get_freeze_count() > 0
+        assert gc.get_threshold()[2] == FULL_COLLECTION_EVERY
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*threshold)
