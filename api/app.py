@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+from anyio import to_thread
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
@@ -22,6 +23,12 @@ from graph.protocol import GraphStore
 from matchmaker.settings import Settings, get_settings
 
 STATIC = Path(__file__).resolve().parent / "static"
+
+EMBEDDED_THREADS = 2
+"""Threads per worker for plain ``def`` handlers on the embedded store (anyio's default is 40).
+Its requests are pure Python and numpy under one GIL, and 50 of them at once in 40 threads
+halved a worker's throughput (benchmarks/load.py: ~285 against ~530 requests/s on two cores
+at 50 connections). A store that waits on the network (Neo4j) keeps the default."""
 
 DESCRIPTION = """
 Ranked, explained partner lists for cluster managers, B2B event schedules for organisers and a
@@ -60,6 +67,8 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
                 seed_demo(opened)
             app.state.store = opened
             freeze_heap()
+            if opened.name == "memory":
+                to_thread.current_default_thread_limiter().total_tokens = EMBEDDED_THREADS
         else:
             app.state.store = store
         try:

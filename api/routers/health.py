@@ -21,8 +21,9 @@ class Health(BaseModel):
 
 
 @router.get("/health", response_model=Health)
-def health(store: StoreDep) -> Health:
-    """Liveness: the process answers, and which store it uses."""
+async def health(store: StoreDep) -> Health:
+    """Liveness: the process answers, and which store it uses (on the event loop: it needs no
+    handler thread, so it answers while they are all busy)."""
     return Health(status="ok", store=store.name, version=matchmaker.__version__)
 
 
