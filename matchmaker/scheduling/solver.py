@@ -25,7 +25,7 @@ from typing import Any
 from ortools.sat.python import cp_model
 from pydantic import BaseModel, ConfigDict, Field
 
-from matchmaker.scheduling import maxsat
+from matchmaker.scheduling import maxsat, satsearch
 from matchmaker.scheduling.core import CoreProblem, break_lower_bounds, participant_breaks
 from matchmaker.scheduling.greedy import compact_greedy, greedy_slots
 from matchmaker.scheduling.model import Compiled, Event, Placement
@@ -284,7 +284,8 @@ def _read_slots(solver: cp_model.CpSolver, mdl: _Model, n: int) -> list[int | No
 
 
 STRONG_MAX = 8
-MAXSAT_SHARE = 0.5
+MAXSAT_SHARE = 0.3
+SAT_SHARE = 0.9
 
 
 def _feasible_at(
@@ -422,6 +423,33 @@ def solve_core(
         if not ms.infeasible:
             lb = max(lb, ms.lower_bound)
             notes.append(f"maxsat: proved lower bound {ms.lower_bound} before its time share ended")
+            fair_start = _fair(problem, start, d) and all(s is not None for s in start)
+            sat = satsearch.solve_bounded(
+                problem,
+                d=d,
+                lower_bound=lb,
+                time_limit_s=left() * SAT_SHARE,
+                pins=pins,
+                incumbent=start if fair_start and not pins else None,
+            )
+            lb = max(lb, sat.lower_bound)
+            if sat.slots is not None and sat.proved_optimal:
+                br = participant_breaks(problem, sat.slots)
+                return CoreResult(
+                    slots=sat.slots,
+                    breaks=br,
+                    lower_bound=sum(br),
+                    proved_optimal=True,
+                    all_placed_proved_impossible=False,
+                    seconds=time.monotonic() - t0,
+                    status="optimal",
+                    notes=notes,
+                )
+            if sat.slots is not None:
+                start = sat.slots
+                notes.append(
+                    f"sat: best total {sum(participant_breaks(problem, start))}, bound {lb}"
+                )
     best: list[int | None] | None = None
     agrees = all(start[i] == s for i, s in pins.items())
     if start and agrees and all(s is not None for s in start) and _fair(problem, start, d):

@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+import pytest
+
+from matchmaker.scheduling.core import CoreMeeting, CoreProblem
+from matchmaker.scheduling.satsearch import solve_bounded
+from matchmaker.scheduling.validate import validate_core
+from tests.scheduling.test_maxsat import _brute_force, _tiny
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_bounded_search_matches_brute_force(seed: int) -> None:
+    p = _tiny(seed)
+    opt = _brute_force(p, 1)
+    res = solve_bounded(p, d=1, lower_bound=0, time_limit_s=20)
+    if opt is None:
+        assert res.infeasible
+        assert res.slots is None
+        return
+    assert res.slots is not None
+    rep = validate_core(p, res.slots, fairness_d=-1)
+    assert rep.ok, rep.violations
+    assert max(rep.breaks) <= 1
+    assert res.proved_optimal
+    assert rep.total_breaks == opt == res.lower_bound
+
+
+def test_a_low_lower_bound_is_raised_by_proof() -> None:
+    # slot 1 has no table, so participant 0 (three meetings) needs a break; the incumbent has it
+    ms = tuple(CoreMeeting(0, b, (0, 1, 2, 3)) for b in (1, 2, 3))
+    p = CoreProblem(4, 4, (1, 0, 1, 1), ms)
+    res = solve_bounded(p, d=2, lower_bound=0, time_limit_s=20, incumbent=[0, 3, 2])
+    assert res.slots is not None
+    assert validate_core(p, res.slots).total_breaks == res.lower_bound == 1
+    assert res.proved_optimal
+
+
+def test_no_time_returns_the_incumbent_unproved() -> None:
+    ms = (CoreMeeting(0, 1, (0, 1, 2)), CoreMeeting(0, 2, (0, 1, 2)))
+    p = CoreProblem(3, 3, (1, 1, 1), ms)
+    res = solve_bounded(p, d=2, lower_bound=0, time_limit_s=0, incumbent=[0, 2])
+    assert res.slots == [0, 2]
+    assert not res.proved_optimal
+    assert res.lower_bound == 0
