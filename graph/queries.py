@@ -636,3 +636,35 @@ def search_rank(sources: Sequence[str], *, summed: bool, check_required: bool) -
         + (_SEARCH_REQUIRE if check_required else "")
         + _SEARCH_PAGE_AND_FACETS
     )
+
+
+# Matching benchmark baseline (benchmarks/match.py): a Cypher-only partner score for one actor:
+# the share of its requested concepts that another actor offers or knows (the concept itself or
+# up to two levels more specific, 0.8 per level), both directions, plus the region term of the
+# partnering profile. A simplified model of matchmaker.matching, for timing only.
+MATCH_CYPHER_BASELINE: Final = """
+MATCH (a:Actor {id: $id})
+OPTIONAL MATCH (a)-[:REQUESTS]->(want:Concept)
+WITH a, collect(DISTINCT want) AS wants
+CALL (a, wants) {
+  UNWIND wants AS w
+  MATCH p = (w)<-[:BROADER*0..2]-(:Concept)<-[:OFFERS|HAS_COMPETENCE]-(b:Actor)
+  WHERE b <> a
+  WITH b, w, size(wants) AS m, max(0.8 ^ (length(p) - 1)) AS met
+  WITH b, m, sum(met) AS met
+  RETURN b, met / m AS needs, 0.0 AS offers
+  UNION ALL
+  MATCH (a)-[:OFFERS|HAS_COMPETENCE]->(:Concept)-[:BROADER*0..2]->(w:Concept)
+        <-[:REQUESTS]-(b:Actor)
+  WHERE b <> a
+  WITH b, count(DISTINCT w) AS hits
+  RETURN b, 0.0 AS needs, toFloat(hits) / COUNT { (b)-[:REQUESTS]->() } AS offers
+}
+WITH a, b, sum(needs) AS needs, sum(offers) AS offers
+WITH b, needs, offers,
+     CASE WHEN b.region = a.region THEN 0.0 WHEN b.country = a.country THEN 0.5 ELSE 1.0 END
+       AS region
+RETURN b.id AS id, 0.3 * needs + 0.2 * offers + 0.1 * region AS score
+ORDER BY score DESC, id
+LIMIT $top
+"""
