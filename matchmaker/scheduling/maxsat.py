@@ -20,9 +20,11 @@ RC2 is core-guided: the cost it has reached when interrupted is a proved lower b
 
 from __future__ import annotations
 
-import threading
+import multiprocessing
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from multiprocessing.connection import Connection
 
 from pysat.card import CardEnc, EncType
 from pysat.examples.rc2 import RC2
@@ -176,6 +178,55 @@ def _breaks(
     b.card(brs, at_least, "atleast")
 
 
+class _ReportingRC2(RC2):  # type: ignore[misc]
+    """RC2 that sends its cost (a proved lower bound) after every core it processes."""
+
+    def __init__(self, wcnf: WCNF, conn: Connection, solver: str) -> None:
+        super().__init__(wcnf, solver=solver, exhaust=True, minz=True)
+        self.conn = conn
+
+    def process_core(self) -> None:
+        super().process_core()
+        self.conn.send(("cost", int(self.cost)))
+
+
+def _rc2_child(conn: Connection, wcnf: WCNF, solver: str) -> None:
+    rc2 = _ReportingRC2(wcnf, conn, solver)
+    model = rc2.compute()
+    conn.send(("done", model, int(rc2.cost)))
+    conn.close()
+
+
+def _rc2_in_child(wcnf: WCNF, solver: str, seconds: float) -> tuple[bool, list[int] | None, int]:
+    """``(finished, model, cost)``; when RC2 has not finished by ``seconds``, the cost of the last
+    core it reported.
+
+    RC2 runs in a forked child that is stopped at the deadline: RC2 only looks at an interrupt
+    between cores and then still trims the last core, which took up to a minute (ticf-13crafb).
+    """
+    deadline = time.monotonic() + max(0.01, seconds)
+    ctx = multiprocessing.get_context("fork")
+    parent, child = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_rc2_child, args=(child, wcnf, solver), daemon=True)
+    proc.start()
+    child.close()
+    cost = 0
+    try:
+        while parent.poll(max(0.0, deadline - time.monotonic())):
+            message = parent.recv()
+            if message[0] == "done":
+                return True, message[1], int(message[2])
+            cost = int(message[1])
+        return False, None, cost
+    except EOFError:
+        return False, None, cost
+    finally:
+        if proc.is_alive():
+            proc.kill()
+        proc.join()
+        parent.close()
+
+
 def solve_maxsat(
     problem: CoreProblem,
     *,
@@ -190,7 +241,7 @@ def solve_maxsat(
     ----------
     problem: the problem.
     d: break limit per participant (``-1``: none).
-    time_limit_s: wall-clock limit; RC2 is interrupted when it passes.
+    time_limit_s: wall-clock limit; RC2 (in a child process) is stopped when it passes.
     pins: meetings fixed to a slot.
     solver: the SAT oracle's python-sat name.
 
@@ -201,17 +252,8 @@ def solve_maxsat(
     wcnf, y = build_wcnf(problem, d=d, pins=pins)
     if wcnf is None:
         return MaxSatResult(None, 0, True, True)
-    rc2 = RC2(wcnf, solver=solver, exhaust=True, minz=True)
-    timer = threading.Timer(max(0.01, time_limit_s), rc2.interrupt)
-    timer.start()
-    try:
-        model = rc2.compute(expect_interrupt=True)
-    finally:
-        timer.cancel()
-        interrupted = bool(rc2.interrupted)
-        cost = int(rc2.cost)
-        rc2.delete()
-    if interrupted:
+    finished, model, cost = _rc2_in_child(wcnf, solver, time_limit_s)
+    if not finished:
         return MaxSatResult(None, cost, False, False)
     if model is None:
         return MaxSatResult(None, 0, True, True)
