@@ -20,8 +20,6 @@ RC2 is core-guided: the cost it has reached when interrupted is a proved lower b
 
 from __future__ import annotations
 
-import multiprocessing
-import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -30,6 +28,7 @@ from pysat.card import CardEnc, EncType
 from pysat.examples.rc2 import RC2
 from pysat.formula import WCNF, IDPool
 
+from matchmaker.scheduling import forked
 from matchmaker.scheduling.core import CoreProblem, break_lower_bounds
 
 PACKED = 0.9
@@ -194,37 +193,22 @@ def _rc2_child(conn: Connection, wcnf: WCNF, solver: str) -> None:
     rc2 = _ReportingRC2(wcnf, conn, solver)
     model = rc2.compute()
     conn.send(("done", model, int(rc2.cost)))
-    conn.close()
 
 
 def _rc2_in_child(wcnf: WCNF, solver: str, seconds: float) -> tuple[bool, list[int] | None, int]:
     """``(finished, model, cost)``; when RC2 has not finished by ``seconds``, the cost of the last
     core it reported.
 
-    RC2 runs in a forked child that is stopped at the deadline: RC2 only looks at an interrupt
-    between cores and then still trims the last core, which took up to a minute (ticf-13crafb).
+    RC2 runs in a child stopped at the deadline (:mod:`~matchmaker.scheduling.forked`): RC2 only
+    looks at an interrupt between cores and then still trims the last core, which took up to a
+    minute (ticf-13crafb).
     """
-    deadline = time.monotonic() + max(0.01, seconds)
-    ctx = multiprocessing.get_context("fork")
-    parent, child = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_rc2_child, args=(child, wcnf, solver), daemon=True)
-    proc.start()
-    child.close()
     cost = 0
-    try:
-        while parent.poll(max(0.0, deadline - time.monotonic())):
-            message = parent.recv()
-            if message[0] == "done":
-                return True, message[1], int(message[2])
-            cost = int(message[1])
-        return False, None, cost
-    except EOFError:
-        return False, None, cost
-    finally:
-        if proc.is_alive():
-            proc.kill()
-        proc.join()
-        parent.close()
+    for message in forked.messages(_rc2_child, (wcnf, solver), max(0.01, seconds)):
+        if message[0] == "done":
+            return True, message[1], int(message[2])
+        cost = int(message[1])
+    return False, None, cost
 
 
 def solve_maxsat(

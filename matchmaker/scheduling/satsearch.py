@@ -14,7 +14,6 @@ the same input and enough time the calls, and so the schedule, are the same on e
 
 from __future__ import annotations
 
-import multiprocessing
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -23,6 +22,7 @@ from multiprocessing.connection import Connection
 from pysat.card import CardEnc, EncType
 from pysat.solvers import Solver
 
+from matchmaker.scheduling import forked
 from matchmaker.scheduling.core import CoreProblem, participant_breaks
 from matchmaker.scheduling.maxsat import build_wcnf
 
@@ -82,36 +82,19 @@ class _Bounded:
 def _child(conn: Connection, solver: str, clauses: list[list[int]]) -> None:
     with Solver(name=solver, bootstrap_with=clauses) as sat:
         conn.send(list(sat.get_model() or []) if sat.solve() else [])
-    conn.close()
 
 
 def _solve_in_child(solver: str, clauses: list[list[int]], seconds: float) -> list[int] | None:
     """A model (``[]`` when unsatisfiable) or ``None`` when ``seconds`` pass first.
 
     CaDiCaL cannot be interrupted, and cutting its search into conflict budgets slowed it
-    several-fold here, so each call runs whole in a child process that is stopped at the deadline.
-    The child is forked: it only runs the solver and sends the model back (a spawned child would
-    re-import the caller's main module).
+    several-fold here, so each call runs whole in a child stopped at the deadline.
     """
     if seconds <= 0:
         return None
-    ctx = multiprocessing.get_context("fork")
-    parent, child = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_child, args=(child, solver, clauses), daemon=True)
-    proc.start()
-    child.close()
-    try:
-        if not parent.poll(seconds):
-            return None
-        answer: list[int] = parent.recv()
-        return answer
-    except EOFError:
-        return None
-    finally:
-        if proc.is_alive():
-            proc.kill()
-        proc.join()
-        parent.close()
+    for answer in forked.messages(_child, (solver, clauses), seconds):
+        return list(answer)
+    return None
 
 
 def solve_bounded(
@@ -132,7 +115,7 @@ def solve_bounded(
         breaks each" must equal the fairness rule).
     d: break limit per participant.
     lower_bound: a proved lower bound on the total (e.g. RC2's cost when it was interrupted).
-    time_limit_s: wall-clock budget; checked between conflict budgets.
+    time_limit_s: wall-clock budget; each SAT call is stopped when it passes.
     pins: meetings fixed to a slot.
     incumbent: a complete fair schedule already known; its total is the first upper bound.
     solver: python-sat solver name.

@@ -409,17 +409,7 @@ def solve_core(
     if maxsat.applicable(problem, d) and time_limit_s * MAXSAT_SHARE > 0.05:
         ms = maxsat.solve_maxsat(problem, d=d, time_limit_s=time_limit_s * MAXSAT_SHARE, pins=pins)
         if ms.slots is not None and _fair(problem, ms.slots, d):
-            br = participant_breaks(problem, ms.slots)
-            return CoreResult(
-                slots=ms.slots,
-                breaks=br,
-                lower_bound=sum(br),
-                proved_optimal=True,
-                all_placed_proved_impossible=False,
-                seconds=time.monotonic() - t0,
-                status="optimal",
-                notes=notes,
-            )
+            return _proved(problem, ms.slots, t0, notes)
         if not ms.infeasible:
             lb = max(lb, ms.lower_bound)
             notes.append(f"maxsat: proved lower bound {ms.lower_bound} before its time share ended")
@@ -434,17 +424,7 @@ def solve_core(
             )
             lb = max(lb, sat.lower_bound)
             if sat.slots is not None and sat.proved_optimal:
-                br = participant_breaks(problem, sat.slots)
-                return CoreResult(
-                    slots=sat.slots,
-                    breaks=br,
-                    lower_bound=sum(br),
-                    proved_optimal=True,
-                    all_placed_proved_impossible=False,
-                    seconds=time.monotonic() - t0,
-                    status="optimal",
-                    notes=notes,
-                )
+                return _proved(problem, sat.slots, t0, notes)
             if sat.slots is not None:
                 start = sat.slots
                 notes.append(
@@ -595,6 +575,23 @@ def _seed(problem: CoreProblem, d: int) -> list[int | None]:
         return (placed, _fair(problem, slots, d), -sum(participant_breaks(problem, slots)))
 
     return max([compact_greedy(problem), greedy_slots(problem)], key=key)
+
+
+def _proved(
+    problem: CoreProblem, slots: list[int | None], t0: float, notes: list[str]
+) -> CoreResult:
+    """The result for a schedule proved optimal (by RC2 or the bounded SAT phase)."""
+    br = participant_breaks(problem, slots)
+    return CoreResult(
+        slots=slots,
+        breaks=br,
+        lower_bound=sum(br),
+        proved_optimal=True,
+        all_placed_proved_impossible=False,
+        seconds=time.monotonic() - t0,
+        status="optimal",
+        notes=notes,
+    )
 
 
 def _fair(problem: CoreProblem, slots: Sequence[int | None], d: int) -> bool:
