@@ -15,6 +15,58 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 
+class Child:
+    """``target(conn, *args)`` running in a forked child; its messages are read without blocking.
+
+    Parameters
+    ----------
+    target: the child's function; it sends messages with ``conn.send``.
+    args: its further arguments (inherited by the fork, never pickled).
+
+    Example
+    -------
+    >>> def count(conn, n):
+    ...     for i in range(n):
+    ...         conn.send(i)
+    >>> child = Child(count, (3,))
+    >>> got = child.wait(5)
+    >>> child.close()
+    >>> got[0]
+    0
+    """
+
+    def __init__(self, target: Callable[..., None], args: tuple[Any, ...]) -> None:
+        ctx = multiprocessing.get_context("fork")
+        self._conn, child = ctx.Pipe(duplex=False)
+        self._proc = ctx.Process(target=_run, args=(target, child, args), daemon=True)
+        self._proc.start()
+        child.close()
+        self.ended = False
+
+    def wait(self, seconds: float) -> list[Any]:
+        """The messages that arrive within ``seconds`` (at least the first, unless the child
+        ends or the time passes), then all that are ready."""
+        out: list[Any] = []
+        if self.ended:
+            return out
+        try:
+            if self._conn.poll(max(0.0, seconds)):
+                out.append(self._conn.recv())
+                while self._conn.poll(0):
+                    out.append(self._conn.recv())
+        except EOFError:
+            self.ended = True
+        return out
+
+    def close(self) -> None:
+        """Stop the child (if it still runs) and release the pipe."""
+        if self._proc.is_alive():
+            self._proc.kill()
+        self._proc.join()
+        self._conn.close()
+        self.ended = True
+
+
 def messages(target: Callable[..., None], args: tuple[Any, ...], seconds: float) -> Iterator[Any]:
     """Run ``target(conn, *args)`` in a forked child; yield what it sends before ``seconds`` pass.
 
@@ -37,21 +89,15 @@ def messages(target: Callable[..., None], args: tuple[Any, ...], seconds: float)
     [0, 1, 2]
     """
     deadline = time.monotonic() + max(0.0, seconds)
-    ctx = multiprocessing.get_context("fork")
-    parent, child = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_run, args=(target, child, args), daemon=True)
-    proc.start()
-    child.close()
+    child = Child(target, args)
     try:
-        while parent.poll(max(0.0, deadline - time.monotonic())):
-            yield parent.recv()
-    except EOFError:
-        return
+        while not child.ended:
+            got = child.wait(deadline - time.monotonic())
+            if not got:
+                return
+            yield from got
     finally:
-        if proc.is_alive():
-            proc.kill()
-        proc.join()
-        parent.close()
+        child.close()
 
 
 def _run(target: Callable[..., None], conn: Connection, args: tuple[Any, ...]) -> None:

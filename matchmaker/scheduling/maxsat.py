@@ -211,6 +211,23 @@ def _rc2_in_child(wcnf: WCNF, solver: str, seconds: float) -> tuple[bool, list[i
     return False, None, cost
 
 
+def start_rc2(wcnf: WCNF, solver: str = "g3") -> forked.Child:
+    """RC2 on ``wcnf`` in a forked child that sends ``("cost", c)`` after every core (``c`` is a
+    proved lower bound) and ``("done", model, cost)`` at the end (``model`` is ``None`` when the
+    hard clauses are unsatisfiable)."""
+    return forked.Child(_rc2_child, (wcnf, solver))
+
+
+def decode(model: Sequence[int], y: Mapping[tuple[int, int], int], n: int) -> list[int | None]:
+    """The slot of each of ``n`` meetings in a model over the ``y[m, s]`` variables."""
+    true = {lit for lit in model if lit > 0}
+    slots: list[int | None] = [None] * n
+    for (i, s), v in y.items():
+        if v in true:
+            slots[i] = s
+    return slots
+
+
 def solve_maxsat(
     problem: CoreProblem,
     *,
@@ -241,9 +258,4 @@ def solve_maxsat(
         return MaxSatResult(None, cost, False, False)
     if model is None:
         return MaxSatResult(None, 0, True, True)
-    true = {lit for lit in model if lit > 0}
-    slots: list[int | None] = [None] * len(problem.meetings)
-    for (i, s), v in y.items():
-        if v in true:
-            slots[i] = s
-    return MaxSatResult(slots, cost, True, False)
+    return MaxSatResult(decode(model, y, len(problem.meetings)), cost, True, False)

@@ -24,7 +24,7 @@ from pysat.solvers import Solver
 
 from matchmaker.scheduling import forked
 from matchmaker.scheduling.core import CoreProblem, participant_breaks
-from matchmaker.scheduling.maxsat import build_wcnf
+from matchmaker.scheduling.maxsat import build_wcnf, decode
 
 
 @dataclass(slots=True)
@@ -71,12 +71,7 @@ class _Bounded:
         return bool(answer)
 
     def slots(self) -> list[int | None]:
-        true = {lit for lit in self.model if lit > 0}
-        out: list[int | None] = [None] * len(self.problem.meetings)
-        for (i, s), v in self.y.items():
-            if v in true:
-                out[i] = s
-        return out
+        return decode(self.model, self.y, len(self.problem.meetings))
 
 
 def _child(conn: Connection, solver: str, clauses: list[list[int]]) -> None:
