@@ -25,7 +25,7 @@ from typing import Any
 from ortools.sat.python import cp_model
 from pydantic import BaseModel, ConfigDict, Field
 
-from matchmaker.scheduling import maxsat, satsearch
+from matchmaker.scheduling import localsearch, maxsat, portfolio, satsearch
 from matchmaker.scheduling.core import CoreProblem, break_lower_bounds, participant_breaks
 from matchmaker.scheduling.greedy import compact_greedy, greedy_slots
 from matchmaker.scheduling.model import Compiled, Event, Placement
@@ -285,6 +285,8 @@ def _read_slots(solver: cp_model.CpSolver, mdl: _Model, n: int) -> list[int | No
 
 STRONG_MAX = 8
 MAXSAT_SHARE = 0.3
+RACE_SHARE = 0.4
+CPSAT_MAX_MEETINGS = 1000
 SAT_SHARE = 0.9
 
 
@@ -406,30 +408,53 @@ def solve_core(
     def left() -> float:
         return time_limit_s - (time.monotonic() - t0)
 
-    if maxsat.applicable(problem, d) and time_limit_s * MAXSAT_SHARE > 0.05:
+    rc2_done = False
+    no_fair = False
+    if localsearch.applicable(problem):
+        use_rc2 = maxsat.applicable(problem, d)
+        race = portfolio.race(
+            problem,
+            start,
+            d=d,
+            lower_bound=lb,
+            time_limit_s=time_limit_s * RACE_SHARE,
+            pins=pins,
+            seed=seed,
+            use_rc2=use_rc2,
+        )
+        notes.extend(race.notes)
+        if race.slots is not None and race.proved_optimal:
+            return _proved(problem, race.slots, t0, notes)
+        lb = max(lb, race.lower_bound)
+        rc2_done, no_fair = use_rc2, race.infeasible
+        start = race.slots if race.slots is not None else race.best_partial
+    if maxsat.applicable(problem, d) and not rc2_done and time_limit_s * MAXSAT_SHARE > 0.05:
         ms = maxsat.solve_maxsat(problem, d=d, time_limit_s=time_limit_s * MAXSAT_SHARE, pins=pins)
         if ms.slots is not None and _fair(problem, ms.slots, d):
             return _proved(problem, ms.slots, t0, notes)
+        no_fair = ms.infeasible
         if not ms.infeasible:
             lb = max(lb, ms.lower_bound)
             notes.append(f"maxsat: proved lower bound {ms.lower_bound} before its time share ended")
-            fair_start = _fair(problem, start, d) and all(s is not None for s in start)
-            sat = satsearch.solve_bounded(
-                problem,
-                d=d,
-                lower_bound=lb,
-                time_limit_s=left() * SAT_SHARE,
-                pins=pins,
-                incumbent=start if fair_start and not pins else None,
-            )
-            lb = max(lb, sat.lower_bound)
-            if sat.slots is not None and sat.proved_optimal:
-                return _proved(problem, sat.slots, t0, notes)
-            if sat.slots is not None:
-                start = sat.slots
-                notes.append(
-                    f"sat: best total {sum(participant_breaks(problem, start))}, bound {lb}"
-                )
+        rc2_done = True
+    if rc2_done and not no_fair and left() > 0.05:
+        complete = all(s is not None for s in start)
+        fair_start = complete and _fair(problem, start, d)
+        agrees_pins = all(start[i] == s for i, s in pins.items())
+        sat = satsearch.solve_bounded(
+            problem,
+            d=d,
+            lower_bound=lb,
+            time_limit_s=left() * SAT_SHARE,
+            pins=pins,
+            incumbent=start if fair_start and agrees_pins else None,
+        )
+        lb = max(lb, sat.lower_bound)
+        if sat.slots is not None and sat.proved_optimal:
+            return _proved(problem, sat.slots, t0, notes)
+        if sat.slots is not None:
+            start = sat.slots
+            notes.append(f"sat: best total {sum(participant_breaks(problem, start))}, bound {lb}")
     best: list[int | None] | None = None
     agrees = all(start[i] == s for i, s in pins.items())
     if start and agrees and all(s is not None for s in start) and _fair(problem, start, d):
@@ -483,7 +508,7 @@ def solve_core(
         lo, hi = lb, best_total
         minimised = False
         first = True
-        while lo < hi and left() > 0.05:
+        while lo < hi and left() > 0.05 and n <= CPSAT_MAX_MEETINGS:
             k2 = lo if first else (lo + hi - 1) // 2
             budget = left() / 3 if first else (left() if hi - lo == 1 else left() / 2)
             first = False

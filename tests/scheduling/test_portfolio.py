@@ -1,0 +1,68 @@
+from __future__ import annotations
+
+import pytest
+
+from matchmaker.scheduling.b2b_format import b2b_to_core, load_b2b
+from matchmaker.scheduling.core import CoreMeeting, CoreProblem
+from matchmaker.scheduling.forked import Child
+from matchmaker.scheduling.portfolio import race
+from matchmaker.scheduling.solver import solve_core
+from matchmaker.scheduling.validate import validate_core
+from tests.scheduling.conftest import FIXTURES
+from tests.scheduling.test_maxsat import _brute_force, _tiny
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_race_proves_the_brute_force_optimum(seed: int) -> None:
+    p = _tiny(seed)
+    opt = _brute_force(p, 1)
+    res = race(p, [None] * len(p.meetings), d=1, lower_bound=0, time_limit_s=30, seed=seed)
+    if opt is None:
+        assert res.infeasible
+        assert res.slots is None
+        return
+    assert res.slots is not None
+    rep = validate_core(p, res.slots, fairness_d=-1)
+    assert rep.ok, rep.violations
+    assert res.proved_optimal
+    assert rep.total_breaks == opt == res.lower_bound
+
+
+def test_race_reports_when_no_schedule_keeps_the_limit() -> None:
+    # slot 1 has no table: participant 0 (three meetings in four slots) needs a break, d = 0
+    ms = tuple(CoreMeeting(0, b, (0, 1, 2, 3)) for b in (1, 2, 3))
+    p = CoreProblem(4, 4, (1, 0, 1, 1), ms, fairness_d=0)
+    res = race(p, [None] * 3, d=0, lower_bound=0, time_limit_s=30)
+    assert res.infeasible
+    assert res.slots is None
+
+
+def test_annealing_alone_keeps_the_given_bound_unproved() -> None:
+    ms = tuple(CoreMeeting(0, b, (0, 1, 2, 3)) for b in (1, 2, 3))
+    p = CoreProblem(4, 4, (1, 0, 1, 1), ms)
+    res = race(p, [None] * 3, d=2, lower_bound=0, time_limit_s=2, use_rc2=False, patience=10**5)
+    assert res.slots is not None
+    assert validate_core(p, res.slots).total_breaks == 1
+    assert not res.proved_optimal
+    assert res.lower_bound == 0
+
+
+def test_child_stops_when_closed() -> None:
+    def forever(conn: object) -> None:
+        while True:
+            pass
+
+    child = Child(forever, ())
+    assert child.wait(0.2) == []
+    child.close()
+    assert child.ended
+
+
+@pytest.mark.parametrize(("name", "optimum"), [("ticf-14crafa", 0), ("forum-14", 2)])
+def test_hard_published_instances_proved_optimal(name: str, optimum: int) -> None:
+    p = b2b_to_core(load_b2b(FIXTURES / "originals" / f"{name}.json"))
+    res = solve_core(p, time_limit_s=60, seed=0)
+    rep = validate_core(p, res.slots)
+    assert rep.ok, rep.violations[:3]
+    assert rep.total_breaks == res.lower_bound == optimum
+    assert res.proved_optimal
