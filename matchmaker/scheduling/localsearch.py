@@ -152,25 +152,25 @@ def _take(i, a, b, slot, at, cnt, busy, smem, spos):  # type: ignore[no-untyped-
 
 
 @njit(cache=True)
+def _slot_during_move(j, slot, mark, stamp, s1, s2):  # type: ignore[no-untyped-def]
+    """Where meeting ``j`` is during a move: chain members (``mark == stamp``) swap between
+    ``s1`` and ``s2``, ejected meetings (``mark == -stamp``) are nowhere (-1)."""
+    if mark[j] == stamp:
+        return s2 if slot[j] == s1 else s1
+    if mark[j] == -stamp:
+        return -1
+    return slot[j]
+
+
+@njit(cache=True)
 def _prec_ok(k, t, slot, mark, stamp, s1, s2, pre_ptr, pre_idx, suc_ptr, suc_idx):  # type: ignore[no-untyped-def]
-    """Whether meeting ``k`` in slot ``t`` keeps its precedences; chain members (``mark``)
-    move between ``s1`` and ``s2``, meetings with ``mark == -stamp`` are being ejected."""
+    """Whether meeting ``k`` in slot ``t`` keeps its precedences during a move."""
     for q in range(pre_ptr[k], pre_ptr[k + 1]):
-        j = pre_idx[q]
-        sj = slot[j]
-        if mark[j] == stamp:
-            sj = s2 if sj == s1 else s1
-        elif mark[j] == -stamp:
-            sj = -1
+        sj = _slot_during_move(pre_idx[q], slot, mark, stamp, s1, s2)
         if sj >= 0 and sj >= t:
             return False
     for q in range(suc_ptr[k], suc_ptr[k + 1]):
-        j = suc_idx[q]
-        sj = slot[j]
-        if mark[j] == stamp:
-            sj = s2 if sj == s1 else s1
-        elif mark[j] == -stamp:
-            sj = -1
+        sj = _slot_during_move(suc_idx[q], slot, mark, stamp, s1, s2)
         if sj >= 0 and sj <= t:
             return False
     return True
@@ -428,12 +428,9 @@ def _run(  # type: ignore[no-untyped-def]
             for t in range(n_t):
                 q = touched[t]
                 had = tog[q]
-                if had == flip:
-                    newb[q] = busy[q]
-                    continue
-                nb = (busy[q] & ~flip) | (flip & ~had)
-                newb[q] = nb
-                delta += _cost(nb, adj, day_masks, w) - pc[q]
+                if had != flip:
+                    nb = (busy[q] & ~flip) | (flip & ~had)
+                    delta += _cost(nb, adj, day_masks, w) - pc[q]
             if delta > 0 and np.random.random() >= np.exp(-delta / temp):
                 continue
             for c in range(n_c):

@@ -18,7 +18,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from matchmaker.scheduling import localsearch, maxsat
-from matchmaker.scheduling.core import CoreProblem, participant_breaks
+from matchmaker.scheduling.core import CoreProblem
 
 PATIENCE = 40_000_000
 
@@ -70,7 +70,7 @@ def race(
 
     Example
     -------
-    >>> from matchmaker.scheduling.core import CoreMeeting
+    >>> from matchmaker.scheduling.core import CoreMeeting, participant_breaks
     >>> p = CoreProblem(3, 3, (1, 1, 1), (CoreMeeting(0, 1, (0, 1, 2)), CoreMeeting(0, 2, (0, 2))))
     >>> r = race(p, [0, 2], d=2, lower_bound=0, time_limit_s=5)
     >>> r.proved_optimal, participant_breaks(p, r.slots)
@@ -87,10 +87,11 @@ def race(
             return RaceResult(None, lb, False, True, list(start), ["maxsat: no fair schedule"])
         child = maxsat.start_rc2(wcnf)
     rc2_slots: list[int | None] | None = None
+    rc2_cost = 0
     rc2_infeasible = False
 
     def stop(best: int | None) -> bool:
-        nonlocal lb, rc2_slots, rc2_infeasible
+        nonlocal lb, rc2_slots, rc2_cost, rc2_infeasible
         if child is not None:
             for message in child.wait(0):
                 if message[0] == "cost":
@@ -99,7 +100,8 @@ def race(
                     rc2_infeasible = True
                 else:
                     rc2_slots = maxsat.decode(message[1], y, n)
-                    lb = max(lb, int(message[2]))
+                    rc2_cost = int(message[2])
+                    lb = max(lb, rc2_cost)
         if rc2_slots is not None or rc2_infeasible:
             return True
         return best is not None and best <= lb
@@ -122,19 +124,13 @@ def race(
             child.close()
     if rc2_infeasible:
         return RaceResult(None, lb, False, True, found.best_partial, ["maxsat: no fair schedule"])
-    best = found.slots
-    if found.total_breaks is not None:
-        notes.append(f"annealing: {found.total_breaks} breaks in {found.iterations} moves")
-    if rc2_slots is not None and (
-        best is None or _total(problem, rc2_slots) < _total(problem, best)
-    ):
+    total = found.total_breaks
+    if total is not None:
+        notes.append(f"annealing: {total} breaks in {found.iterations} moves")
+    if rc2_slots is not None and (total is None or rc2_cost < total):
         notes.append("maxsat: optimal")
         return RaceResult(rc2_slots, lb, True, False, found.best_partial, notes)
-    proved = best is not None and _total(problem, best) <= lb
+    proved = total is not None and total <= lb
     if not proved:
         notes.append(f"maxsat: proved lower bound {lb} during the race")
-    return RaceResult(best, lb, proved, False, found.best_partial, notes)
-
-
-def _total(problem: CoreProblem, slots: Sequence[int | None]) -> int:
-    return sum(participant_breaks(problem, slots))
+    return RaceResult(found.slots, lb, proved, False, found.best_partial, notes)
