@@ -10,9 +10,12 @@ After Bofill et al. (JAIR 74, 2022), whose best approach was MaxSAT with implied
   clauses ``not br[p, s]`` (weight 1) make the cost the total number of breaks;
 * at most ``d`` breaks per participant (fairness when some participant has no breaks), at least
   its :func:`~matchmaker.scheduling.core.break_lower_bounds` value;
-* tables per slot, both on meetings and (implied) on busy participants: at most twice the
-  tables are busy in a slot, only for tightly packed events (meetings >= ``PACKED`` of the
-  table-slots): it lets RC2 find their capacity cores, but slows the search on loose events;
+* tables per slot, on meetings and (implied, ``busy_capacity``) on busy participants: at most
+  twice the tables are busy in a slot. The implied form lets RC2 find capacity cores (forum- and
+  ticf-13crafb: their bound 6 and 3 in a few seconds instead of never), but slows it on other
+  events (forum- and ticf-13crafc: not done in 40 s instead of 2-5 s); by default it is used
+  for tightly packed events only (meetings >= ``PACKED`` of the table-slots), and the race
+  (:mod:`~matchmaker.scheduling.portfolio`) later runs the other form too;
 * precedences, pinned meetings as unit clauses.
 
 RC2 is core-guided: the cost it has reached when interrupted is a proved lower bound.
@@ -90,11 +93,21 @@ class _Builder:
             self.hard([v, -lit])
 
 
+def packed(problem: CoreProblem) -> bool:
+    """Whether the meetings fill at least ``PACKED`` of the table-slots."""
+    return len(problem.meetings) >= PACKED * max(1, sum(problem.capacity))
+
+
 def build_wcnf(
-    problem: CoreProblem, *, d: int, pins: Mapping[int, int] | None = None
+    problem: CoreProblem,
+    *,
+    d: int,
+    pins: Mapping[int, int] | None = None,
+    busy_capacity: bool | None = None,
 ) -> tuple[WCNF | None, dict[tuple[int, int], int]]:
     """The weighted CNF (``None`` if trivially unsatisfiable) and the ``y[m, s]`` variable of
-    every allowed (meeting, slot)."""
+    every allowed (meeting, slot); ``busy_capacity`` adds the implied table limit on busy
+    participants (default: :func:`packed`)."""
     b = _Builder()
     n_slots = problem.n_slots
     pins = pins or {}
@@ -128,7 +141,7 @@ def build_wcnf(
         b.card([v for v in x if v is not None], len(ms), "equals")
         if len(ms) >= 2:
             _breaks(b, problem, p, x, max_breaks=d, at_least=lbs[p])
-    if len(problem.meetings) >= PACKED * max(1, sum(problem.capacity)):
+    if packed(problem) if busy_capacity is None else busy_capacity:
         for s in range(n_slots):
             b.card(busy[s], 2 * problem.capacity[s], "atmost")
     for i, j in problem.precedences:
@@ -235,6 +248,7 @@ def solve_maxsat(
     time_limit_s: float,
     pins: Mapping[int, int] | None = None,
     solver: str = "g3",
+    busy_capacity: bool | None = None,
 ) -> MaxSatResult:
     """Minimise total breaks with every meeting placed and at most ``d`` breaks each.
 
@@ -245,12 +259,13 @@ def solve_maxsat(
     time_limit_s: wall-clock limit; RC2 (in a child process) is stopped when it passes.
     pins: meetings fixed to a slot.
     solver: the SAT oracle's python-sat name.
+    busy_capacity: the model's form (see :func:`build_wcnf`).
 
     Returns
     -------
     A :class:`MaxSatResult`: an optimal schedule when RC2 finished, and the proved lower bound.
     """
-    wcnf, y = build_wcnf(problem, d=d, pins=pins)
+    wcnf, y = build_wcnf(problem, d=d, pins=pins, busy_capacity=busy_capacity)
     if wcnf is None:
         return MaxSatResult(None, 0, True, True)
     finished, model, cost = _rc2_in_child(wcnf, solver, time_limit_s)

@@ -4,16 +4,22 @@ RC2 (:mod:`~matchmaker.scheduling.maxsat`, in a forked child) raises a proved lo
 total breaks core by core; annealing (:mod:`~matchmaker.scheduling.localsearch`, in this process)
 finds good complete schedules fast. The race ends as soon as the annealing's best schedule meets
 RC2's bound (it is then proved optimal), when RC2 finishes (its schedule is optimal), when RC2
-proves that no schedule keeps every participant within ``d`` breaks, when the annealing has not
-improved for its patience, or at the time limit.
+proves that no schedule keeps every participant within ``d`` breaks, or at the time limit.
 
-Determinism: the annealing is seeded and stops at the first schedule that meets the bound, which
-is the same schedule whenever the bound arrives; only a race that RC2 wins (its own optimal
-schedule) or that the clock ends can differ between runs.
+The annealing has a move budget (``ANNEALING_MOVES``, about 6 s): on the events it does not
+solve by then it stalls above the optimum (forum-13crafb at 9 breaks for 6). Its core then runs a
+second RC2 on the model's other form: the implied table limit on busy participants makes RC2
+find the capacity cores of events whose middle slots are full (forum-13crafb: bound 6 in 5 s,
+optimal schedule in about 20 s), but slows it on others, so the first RC2 keeps running too.
+
+Determinism: the annealing is seeded, counts moves rather than seconds, and stops at the first
+schedule that meets the bound, which is the same schedule whenever the bound arrives; only a race
+that an RC2 wins (its own optimal schedule) or that the clock ends can differ between runs.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -21,6 +27,9 @@ from matchmaker.scheduling import localsearch, maxsat
 from matchmaker.scheduling.core import CoreProblem
 
 PATIENCE = 40_000_000
+ANNEALING_MOVES = 30_000_000
+POLL_S = 0.05
+NO_FAIR = "maxsat: no fair schedule"
 
 
 @dataclass(slots=True)
@@ -37,6 +46,45 @@ class RaceResult:
     notes: list[str]
 
 
+class _Rc2Run:
+    """RC2 in a forked child on one form of the model, and what it has reported so far."""
+
+    def __init__(
+        self,
+        problem: CoreProblem,
+        *,
+        d: int,
+        pins: Mapping[int, int] | None,
+        busy_capacity: bool | None,
+    ) -> None:
+        wcnf, self.y = maxsat.build_wcnf(problem, d=d, pins=pins, busy_capacity=busy_capacity)
+        self.n = len(problem.meetings)
+        self.child = None if wcnf is None else maxsat.start_rc2(wcnf)
+        self.cost = 0
+        self.slots: list[int | None] | None = None
+        self.infeasible = wcnf is None
+
+    @property
+    def finished(self) -> bool:
+        return self.slots is not None or self.infeasible
+
+    def poll(self, seconds: float = 0.0) -> None:
+        if self.child is None or self.finished:
+            return
+        for message in self.child.wait(seconds):
+            if message[0] == "cost":
+                self.cost = max(self.cost, int(message[1]))
+            elif message[1] is None:
+                self.infeasible = True
+            else:
+                self.slots = maxsat.decode(message[1], self.y, self.n)
+                self.cost = max(self.cost, int(message[2]))
+
+    def close(self) -> None:
+        if self.child is not None:
+            self.child.close()
+
+
 def race(
     problem: CoreProblem,
     start: Sequence[int | None],
@@ -48,8 +96,14 @@ def race(
     seed: int = 0,
     use_rc2: bool = True,
     patience: int = PATIENCE,
+    annealing_moves: int = ANNEALING_MOVES,
 ) -> RaceResult:
     """Race RC2 (bounds) against annealing (schedules) for at most ``time_limit_s``.
+
+    With RC2, the annealing stops after ``annealing_moves``; its core then runs RC2 on the
+    model's other form (with or without the implied table limit on busy participants, see
+    :func:`maxsat.build_wcnf`), beside the first RC2, until one of them finishes or the bound
+    meets the annealing's best.
 
     Parameters
     ----------
@@ -61,8 +115,10 @@ def race(
     time_limit_s: wall-clock budget.
     pins: meetings fixed to a slot.
     seed: the annealing's seed.
-    use_rc2: run RC2 in a child; without it only the annealing runs.
-    patience: annealing iterations without improvement after which the race ends.
+    use_rc2: run RC2 in a child; without it only the annealing runs, until the time limit or
+        its patience.
+    patience: annealing iterations without improvement after which the annealing ends.
+    annealing_moves: the annealing's move limit when RC2 runs beside it.
 
     Returns
     -------
@@ -76,60 +132,54 @@ def race(
     >>> r.proved_optimal, participant_breaks(p, r.slots)
     (True, [0, 0, 0])
     """
-    n = len(problem.meetings)
-    lb = lower_bound
+    deadline = time.monotonic() + time_limit_s
     notes: list[str] = []
-    child = None
-    y: dict[tuple[int, int], int] = {}
-    if use_rc2:
-        wcnf, y = maxsat.build_wcnf(problem, d=d, pins=pins)
-        if wcnf is None:
-            return RaceResult(None, lb, False, True, list(start), ["maxsat: no fair schedule"])
-        child = maxsat.start_rc2(wcnf)
-    rc2_slots: list[int | None] | None = None
-    rc2_cost = 0
-    rc2_infeasible = False
+    runs: list[_Rc2Run] = []
 
-    def stop(best: int | None) -> bool:
-        nonlocal lb, rc2_slots, rc2_cost, rc2_infeasible
-        if child is not None:
-            for message in child.wait(0):
-                if message[0] == "cost":
-                    lb = max(lb, int(message[1]))
-                elif message[1] is None:
-                    rc2_infeasible = True
-                else:
-                    rc2_slots = maxsat.decode(message[1], y, n)
-                    rc2_cost = int(message[2])
-                    lb = max(lb, rc2_cost)
-        if rc2_slots is not None or rc2_infeasible:
-            return True
-        return best is not None and best <= lb
+    def bound() -> int:
+        return max([lower_bound] + [r.cost for r in runs])
+
+    def settled(best: int | None) -> bool:
+        for r in runs:
+            r.poll()
+        return any(r.finished for r in runs) or (best is not None and best <= bound())
 
     try:
+        if use_rc2:
+            runs.append(_Rc2Run(problem, d=d, pins=pins, busy_capacity=None))
+            if runs[0].infeasible:
+                return RaceResult(None, lower_bound, False, True, list(start), [NO_FAIR])
         found = localsearch.anneal(
             problem,
             start,
             max_breaks=d,
-            target=lb,
+            target=bound(),
             time_limit_s=time_limit_s,
+            max_iterations=annealing_moves if use_rc2 else 10**15,
             pins=pins,
             seed=seed,
-            stop=stop,
+            stop=settled,
             patience=patience,
         )
-        stop(None)
+        total = found.total_breaks
+        if use_rc2 and not settled(total) and time.monotonic() < deadline:
+            other = not maxsat.packed(problem)
+            runs.append(_Rc2Run(problem, d=d, pins=pins, busy_capacity=other))
+            notes.append(f"maxsat: second form (busy-participant table limit: {other})")
+            while not settled(total) and time.monotonic() < deadline:
+                runs[-1].poll(POLL_S)
     finally:
-        if child is not None:
-            child.close()
-    if rc2_infeasible:
-        return RaceResult(None, lb, False, True, found.best_partial, ["maxsat: no fair schedule"])
-    total = found.total_breaks
+        for r in runs:
+            r.close()
+    lb = bound()
+    if any(r.infeasible for r in runs):
+        return RaceResult(None, lb, False, True, found.best_partial, [*notes, NO_FAIR])
     if total is not None:
         notes.append(f"annealing: {total} breaks in {found.iterations} moves")
-    if rc2_slots is not None and (total is None or rc2_cost < total):
-        notes.append("maxsat: optimal")
-        return RaceResult(rc2_slots, lb, True, False, found.best_partial, notes)
+    for r in runs:
+        if r.slots is not None and (total is None or r.cost < total):
+            notes.append("maxsat: optimal")
+            return RaceResult(r.slots, lb, True, False, found.best_partial, notes)
     proved = total is not None and total <= lb
     if not proved:
         notes.append(f"maxsat: proved lower bound {lb} during the race")

@@ -285,7 +285,7 @@ def _read_slots(solver: cp_model.CpSolver, mdl: _Model, n: int) -> list[int | No
 
 STRONG_MAX = 8
 MAXSAT_SHARE = 0.3
-RACE_SHARE = 0.4
+RACE_SHARE = 0.75
 CPSAT_MAX_MEETINGS = 1000
 SAT_SHARE = 0.9
 

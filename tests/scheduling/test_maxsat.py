@@ -33,11 +33,12 @@ def _brute_force(p: CoreProblem, d: int) -> int | None:
     return best
 
 
+@pytest.mark.parametrize("busy_capacity", [False, True])
 @pytest.mark.parametrize("seed", range(6))
-def test_maxsat_matches_brute_force(seed: int) -> None:
+def test_maxsat_matches_brute_force(seed: int, busy_capacity: bool) -> None:
     p = _tiny(seed)
     opt = _brute_force(p, 1)
-    res = solve_maxsat(p, d=1, time_limit_s=10)
+    res = solve_maxsat(p, d=1, time_limit_s=10, busy_capacity=busy_capacity)
     assert res.finished
     if opt is None:
         assert res.infeasible

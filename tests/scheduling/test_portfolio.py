@@ -12,11 +12,21 @@ from tests.scheduling.conftest import FIXTURES
 from tests.scheduling.test_maxsat import _brute_force, _tiny
 
 
+@pytest.mark.parametrize("moves", [1, 10**6])
 @pytest.mark.parametrize("seed", range(6))
-def test_race_proves_the_brute_force_optimum(seed: int) -> None:
+def test_race_proves_the_brute_force_optimum(seed: int, moves: int) -> None:
+    # one annealing move: the second RC2 joins the race at once
     p = _tiny(seed)
     opt = _brute_force(p, 1)
-    res = race(p, [None] * len(p.meetings), d=1, lower_bound=0, time_limit_s=30, seed=seed)
+    res = race(
+        p,
+        [None] * len(p.meetings),
+        d=1,
+        lower_bound=0,
+        time_limit_s=30,
+        seed=seed,
+        annealing_moves=moves,
+    )
     if opt is None:
         assert res.infeasible
         assert res.slots is None
@@ -58,7 +68,9 @@ def test_child_stops_when_closed() -> None:
     assert child.ended
 
 
-@pytest.mark.parametrize(("name", "optimum"), [("ticf-14crafa", 0), ("forum-14", 2)])
+@pytest.mark.parametrize(
+    ("name", "optimum"), [("ticf-14crafa", 0), ("forum-14", 2), ("forum-13crafb", 6)]
+)
 def test_hard_published_instances_proved_optimal(name: str, optimum: int) -> None:
     p = b2b_to_core(load_b2b(FIXTURES / "originals" / f"{name}.json"))
     res = solve_core(p, time_limit_s=60, seed=0)
