@@ -23,11 +23,11 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from matchmaker.scheduling import localsearch, maxsat
+from matchmaker.scheduling import localsearch, maxsat, satsearch
 from matchmaker.scheduling.core import CoreProblem
 
 PATIENCE = 40_000_000
-ANNEALING_MOVES = 30_000_000
+ANNEALING_MOVES = 18_000_000
 POLL_S = 0.05
 NO_FAIR = "maxsat: no fair schedule"
 
@@ -56,10 +56,11 @@ class _Rc2Run:
         d: int,
         pins: Mapping[int, int] | None,
         busy_capacity: bool | None,
+        reduce: bool = True,
     ) -> None:
         wcnf, self.y = maxsat.build_wcnf(problem, d=d, pins=pins, busy_capacity=busy_capacity)
         self.n = len(problem.meetings)
-        self.child = None if wcnf is None else maxsat.start_rc2(wcnf)
+        self.child = None if wcnf is None else maxsat.start_rc2(wcnf, reduce=reduce)
         self.cost = 0
         self.slots: list[int | None] | None = None
         self.infeasible = wcnf is None
@@ -83,6 +84,36 @@ class _Rc2Run:
     def close(self) -> None:
         if self.child is not None:
             self.child.close()
+
+
+class _SatRun:
+    """CaDiCaL in a forked child on "total breaks <= k"; a "no" proves the bound ``k + 1``."""
+
+    def __init__(self, model: satsearch.BoundedModel, k: int) -> None:
+        self.model = model
+        self.k = k
+        self.child = model.start(k)
+        self.cost = 0
+        self.slots: list[int | None] | None = None
+        self.infeasible = False
+
+    @property
+    def finished(self) -> bool:
+        return self.slots is not None
+
+    def poll(self, seconds: float = 0.0) -> None:
+        if self.child.ended or self.finished:
+            return
+        for answer in self.child.wait(seconds):
+            if answer:
+                self.slots = self.model.slots(answer)
+                self.cost = self.k
+            else:
+                self.cost = self.k + 1
+            self.child.close()
+
+    def close(self) -> None:
+        self.child.close()
 
 
 def race(
@@ -134,7 +165,7 @@ def race(
     """
     deadline = time.monotonic() + time_limit_s
     notes: list[str] = []
-    runs: list[_Rc2Run] = []
+    runs: list[_Rc2Run | _SatRun] = []
 
     def bound() -> int:
         return max([lower_bound] + [r.cost for r in runs])
@@ -164,10 +195,25 @@ def race(
         total = found.total_breaks
         if use_rc2 and not settled(total) and time.monotonic() < deadline:
             other = not maxsat.packed(problem)
-            runs.append(_Rc2Run(problem, d=d, pins=pins, busy_capacity=other))
+            second = _Rc2Run(problem, d=d, pins=pins, busy_capacity=other, reduce=False)
+            first = runs[0]
+            runs.append(second)
             notes.append(f"maxsat: second form (busy-participant table limit: {other})")
+            sat: _SatRun | None = None
             while not settled(total) and time.monotonic() < deadline:
-                runs[-1].poll(POLL_S)
+                second.poll(POLL_S)
+                if sat is None and second.cost > first.cost:
+                    # the second form is the stronger one here: CaDiCaL replaces the first RC2
+                    first.close()
+                    runs.remove(first)
+                    model = satsearch.BoundedModel(problem, d, pins, busy_capacity=other)
+                    sat = _SatRun(model, bound())
+                    runs.append(sat)
+                    notes.append(f"sat: CaDiCaL on the second form from bound {sat.k}")
+                elif sat is not None and sat.child.ended and not sat.finished:
+                    # "no" at k: ask again at the raised bound (the old run keeps its bound)
+                    sat = _SatRun(sat.model, bound())
+                    runs.append(sat)
     finally:
         for r in runs:
             r.close()
@@ -178,7 +224,7 @@ def race(
         notes.append(f"annealing: {total} breaks in {found.iterations} moves")
     for r in runs:
         if r.slots is not None and (total is None or r.cost < total):
-            notes.append("maxsat: optimal")
+            notes.append("maxsat: optimal" if isinstance(r, _Rc2Run) else "sat: optimal")
             return RaceResult(r.slots, lb, True, False, found.best_partial, notes)
     proved = total is not None and total <= lb
     if not proved:

@@ -38,7 +38,7 @@ class SatSearchResult:
     infeasible: bool
 
 
-class _Bounded:
+class BoundedModel:
     """The model's clauses; ``solve(k)`` asks a fresh CaDiCaL for total breaks <= ``k``.
 
     A fresh solver per target with a sequential counter for that ``k`` proved far faster than
@@ -47,9 +47,14 @@ class _Bounded:
     """
 
     def __init__(
-        self, problem: CoreProblem, d: int, pins: Mapping[int, int] | None, solver: str
+        self,
+        problem: CoreProblem,
+        d: int,
+        pins: Mapping[int, int] | None,
+        solver: str = "cadical195",
+        busy_capacity: bool | None = None,
     ) -> None:
-        wcnf, self.y = build_wcnf(problem, d=d, pins=pins)
+        wcnf, self.y = build_wcnf(problem, d=d, pins=pins, busy_capacity=busy_capacity)
         self.problem = problem
         self.solver = solver
         self.empty = wcnf is None
@@ -58,20 +63,29 @@ class _Bounded:
         self.top = 0 if wcnf is None else wcnf.nv
         self.model: list[int] = []
 
-    def solve(self, k: int | None, deadline: float) -> bool | None:
-        """``True``/``False`` when decided before ``deadline``, else ``None``."""
+    def clauses(self, k: int | None) -> list[list[int]]:
+        """The hard clauses and, unless ``k`` is ``None``, "total breaks <= ``k``"."""
         clauses = list(self.hard)
         if k is not None:
             card = CardEnc.atmost(self.breaks, k, top_id=self.top, encoding=EncType.seqcounter)
             clauses.extend(card.clauses)
-        answer = _solve_in_child(self.solver, clauses, deadline - time.monotonic())
+        return clauses
+
+    def start(self, k: int | None) -> forked.Child:
+        """The call for ``k`` in a forked child, which sends a model or ``[]`` (unsatisfiable)."""
+        return forked.Child(_child, (self.solver, self.clauses(k)))
+
+    def solve(self, k: int | None, deadline: float) -> bool | None:
+        """``True``/``False`` when decided before ``deadline``, else ``None``."""
+        answer = _solve_in_child(self.solver, self.clauses(k), deadline - time.monotonic())
         if answer is None:
             return None
         self.model = answer if answer else []
         return bool(answer)
 
-    def slots(self) -> list[int | None]:
-        return decode(self.model, self.y, len(self.problem.meetings))
+    def slots(self, model: Sequence[int] | None = None) -> list[int | None]:
+        """The schedule in ``model`` (default: the last one ``solve`` found)."""
+        return decode(self.model if model is None else model, self.y, len(self.problem.meetings))
 
 
 def _child(conn: Connection, solver: str, clauses: list[list[int]]) -> None:
@@ -128,7 +142,7 @@ def solve_bounded(
     (True, 0)
     """
     deadline = time.monotonic() + time_limit_s
-    model = _Bounded(problem, d, pins, solver)
+    model = BoundedModel(problem, d, pins, solver)
     if model.empty:
         return SatSearchResult(None, lower_bound, False, True)
     best: list[int | None] | None = list(incumbent) if incumbent is not None else None

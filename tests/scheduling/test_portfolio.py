@@ -5,7 +5,8 @@ import pytest
 from matchmaker.scheduling.b2b_format import b2b_to_core, load_b2b
 from matchmaker.scheduling.core import CoreMeeting, CoreProblem
 from matchmaker.scheduling.forked import Child
-from matchmaker.scheduling.portfolio import race
+from matchmaker.scheduling.portfolio import _SatRun, race
+from matchmaker.scheduling.satsearch import BoundedModel
 from matchmaker.scheduling.solver import solve_core
 from matchmaker.scheduling.validate import validate_core
 from tests.scheduling.conftest import FIXTURES
@@ -78,3 +79,23 @@ def test_hard_published_instances_proved_optimal(name: str, optimum: int) -> Non
     assert rep.ok, rep.violations[:3]
     assert rep.total_breaks == res.lower_bound == optimum
     assert res.proved_optimal
+
+
+def test_sat_run_answers_no_with_a_bound_and_yes_with_a_schedule() -> None:
+    # slot 1 has no table: participant 0 needs one break
+    ms = tuple(CoreMeeting(0, b, (0, 1, 2, 3)) for b in (1, 2, 3))
+    p = CoreProblem(4, 4, (1, 0, 1, 1), ms)
+    model = BoundedModel(p, 2, None, busy_capacity=True)
+    runs = [_SatRun(model, 0), _SatRun(model, 1)]
+    try:
+        for run in runs:
+            while not run.child.ended:
+                run.poll(1.0)
+    finally:
+        for run in runs:
+            run.close()
+    no, yes = runs
+    assert (no.finished, no.cost) == (False, 1)
+    assert yes.finished
+    assert yes.slots is not None
+    assert validate_core(p, yes.slots).total_breaks == yes.cost == 1
