@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -46,12 +47,17 @@ async def _validation_failed(request: Request, exc: Exception) -> JSONResponse:
     return problem(422, "Invalid input", str(exc), errors=errors)
 
 
+def _field_errors(errors: Sequence[Any]) -> list[dict[str, str]]:
+    """pydantic's error list as ``{"field": "a.b", "message": ...}`` entries."""
+    return [
+        {"field": ".".join(str(part) for part in err["loc"]), "message": err["msg"]}
+        for err in errors
+    ]
+
+
 async def _request_validation(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
-    errors = [
-        {"field": ".".join(str(part) for part in err["loc"]), "message": err["msg"]}
-        for err in exc.errors()
-    ]
+    errors = _field_errors(exc.errors())
     return problem(422, "Invalid request", "the request does not match the schema", errors=errors)
 
 
@@ -89,10 +95,7 @@ async def _other(request: Request, exc: Exception) -> JSONResponse:
 
 async def _model_validation(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, ValidationError)
-    errors = [
-        {"field": ".".join(str(part) for part in err["loc"]), "message": err["msg"]}
-        for err in exc.errors()
-    ]
+    errors = _field_errors(exc.errors())
     return problem(422, "Invalid input", f"{exc.error_count()} invalid field(s)", errors=errors)
 
 
