@@ -12,16 +12,12 @@ from api.jobs import Job, JobsDep
 from api.security import Organiser, Reader
 from graph.protocol import EventSummary
 from matchmaker.errors import Conflict, NotFound
+from matchmaker.scheduling import service
 from matchmaker.scheduling.export import grid_csv, participant_html, participant_ics
 from matchmaker.scheduling.model import Event, MeetingRequest, Participant, RequestStatus
-from matchmaker.scheduling.service import answer_request, match_proposals, run_schedule
+from matchmaker.scheduling.service import match_proposals, run_schedule
 
 router = APIRouter(tags=["events"])
-
-
-def _with(event: Event, **changes: Any) -> Event:
-    """A validated copy of ``event`` with some top-level fields replaced."""
-    return Event.model_validate({**event.model_dump(), **changes})
 
 
 @router.get("/events", response_model=list[EventSummary])
@@ -74,9 +70,7 @@ def put_participant(
     """Add or replace a participant (availability: sessions attended, forbidden slots)."""
     if participant.id != participant_id:
         raise Conflict(f"body id '{participant.id}' differs from path id '{participant_id}'")
-    event = store.get_event(event_id)
-    others = [p.model_dump() for p in event.participants if p.id != participant_id]
-    updated = _with(event, participants=[*others, participant.model_dump()])
+    updated = service.put_participant(store.get_event(event_id), participant)
     store.save_event(updated)
     return updated
 
@@ -86,13 +80,7 @@ def put_participant(
 )
 def send_request(event_id: IdPath, request: MeetingRequest, store: StoreDep, _: Organiser) -> Event:
     """Record a meeting request between two participants (status ``requested``)."""
-    event = store.get_event(event_id)
-    if any(r.id == request.id for r in event.requests):
-        raise Conflict(f"meeting request '{request.id}' exists")
-    pending = request.model_copy(update={"status": RequestStatus.REQUESTED})
-    updated = _with(
-        event, requests=[*(r.model_dump() for r in event.requests), pending.model_dump()]
-    )
+    updated = service.add_request(store.get_event(event_id), request)
     store.save_event(updated)
     return updated
 
@@ -106,7 +94,7 @@ def answer(
     _: Organiser,
 ) -> Event:
     """Accept or decline a request (``answer`` = ``accepted`` or ``declined``)."""
-    updated = answer_request(store.get_event(event_id), request_id, answer)
+    updated = service.answer_request(store.get_event(event_id), request_id, answer)
     store.save_event(updated)
     return updated
 

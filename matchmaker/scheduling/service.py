@@ -1,7 +1,7 @@
 """What organisers do to an event, as plain functions the CLI and the API share.
 
 Scheduling (fresh or keeping unaffected meetings), filling free slots with meetings the matching
-engine proposes, and answering meeting requests.
+engine proposes, adding participants and meeting requests, and answering requests.
 """
 
 from __future__ import annotations
@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from matchmaker.errors import NotFound, ValidationFailed
+from matchmaker.errors import Conflict, NotFound, ValidationFailed
 from matchmaker.matching import MatchEngine, MatchOptions
 from matchmaker.scheduling.fill import fill
-from matchmaker.scheduling.model import Event, RequestStatus
+from matchmaker.scheduling.model import Event, MeetingRequest, Participant, RequestStatus
 from matchmaker.scheduling.reschedule import reschedule
 from matchmaker.scheduling.solver import schedule
 
@@ -96,7 +96,38 @@ def answer_request(event: Event, request_id: str, status: RequestStatus) -> Even
     for i, request in enumerate(requests):
         if request.id == request_id:
             requests[i] = request.model_copy(update={"status": status})
-            return Event.model_validate(
-                {**event.model_dump(), "requests": [r.model_dump() for r in requests]}
-            )
+            return _with(event, requests=[r.model_dump() for r in requests])
     raise NotFound("meeting request", request_id)
+
+
+def _with(event: Event, **changes: Any) -> Event:
+    """A validated copy of ``event`` with some top-level fields replaced."""
+    return Event.model_validate({**event.model_dump(), **changes})
+
+
+def put_participant(event: Event, participant: Participant) -> Event:
+    """The event with ``participant`` added, or replacing the one with its id.
+
+    Raises
+    ------
+    pydantic.ValidationError
+        The event with it is not valid (e.g. a forbidden slot that does not exist).
+    """
+    others = [p.model_dump() for p in event.participants if p.id != participant.id]
+    return _with(event, participants=[*others, participant.model_dump()])
+
+
+def add_request(event: Event, request: MeetingRequest) -> Event:
+    """The event with a new meeting request, recorded as ``requested`` whatever its status.
+
+    Raises
+    ------
+    Conflict
+        A request with this id exists.
+    pydantic.ValidationError
+        The event with it is not valid (e.g. an unknown participant).
+    """
+    if any(r.id == request.id for r in event.requests):
+        raise Conflict(f"meeting request '{request.id}' exists")
+    pending = request.model_copy(update={"status": RequestStatus.REQUESTED})
+    return _with(event, requests=[*(r.model_dump() for r in event.requests), pending.model_dump()])
