@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 from benchmarks.b2b_synthetic import generate
-from matchmaker.scheduling.b2b_format import b2b_to_core, load_b2b
+from matchmaker.scheduling.b2b_format import b2b_to_core, read_b2b
 from matchmaker.scheduling.core import CoreProblem
 from matchmaker.scheduling.greedy import greedy_slots
 from matchmaker.scheduling.solver import solve_core
@@ -77,7 +77,7 @@ def main(argv: list[str] | None = None) -> None:
     t_all = time.monotonic()
     total_breaks = 0
     for path in sorted(args.instances.glob("*.json")):
-        inst = load_b2b(path)
+        inst = read_b2b(path.read_text(encoding="utf-8"), str(path))
         if args.only and inst.name not in args.only:
             continue
         line, slots = run_one(b2b_to_core(inst), args.time_limit, args.seed, pub.get(inst.name))

@@ -64,12 +64,13 @@ def import_event(
     ),
 ) -> None:
     """Validate an event file and store it."""
-    from matchmaker.scheduling.b2b_format import b2b_to_event, load_b2b
+    from matchmaker.scheduling.b2b_format import b2b_to_event, read_b2b
     from matchmaker.scheduling.model import Event
 
     try:
         if fmt is Format.B2B:
-            event = b2b_to_event(load_b2b(file), event_id=event_id)
+            text = file.read_text(encoding="utf-8")
+            event = b2b_to_event(read_b2b(text, str(file)), event_id=event_id)
         else:
             try:
                 event = Event.model_validate_json(file.read_text(encoding="utf-8"))
@@ -78,7 +79,7 @@ def import_event(
             if event_id:
                 event = event.model_copy(update={"id": event_id})
         where = save_event(event)
-    except MatchmakerError as exc:
+    except (MatchmakerError, OSError) as exc:
         raise _fail(exc) from exc
     typer.echo(
         f"imported event '{event.id}': {len(event.participants)} participants, "

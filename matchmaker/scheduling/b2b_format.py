@@ -1,11 +1,10 @@
-"""The ``b2b-json-1`` instance format (see ``fixtures/b2b/FORMAT.md``): read, write, convert."""
+"""The ``b2b-json-1`` instance format (see ``fixtures/b2b/FORMAT.md``): validate and convert."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
 import re
-from pathlib import Path
 from typing import Annotated, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -75,18 +74,25 @@ class B2BInstance(BaseModel):
         return self
 
 
-def load_b2b(path: Path) -> B2BInstance:
-    """Read a ``b2b-json-1`` file.
+def read_b2b(text: str, where: str = "b2b-json") -> B2BInstance:
+    """Decode and validate the text of a ``b2b-json-1`` document (the caller reads the file).
 
     Raises
     ------
-    ValidationFailed: the file is not valid JSON or not a valid instance (names the field).
+    ValidationFailed: the text is not JSON or not a valid instance (names ``where`` and the field).
+
+    Example
+    -------
+    >>> read_b2b("{not json", "x.json")
+    Traceback (most recent call last):
+    ...
+    matchmaker.errors.ValidationFailed: x.json: not JSON: ...
     """
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
-        raise ValidationFailed(f"{path}: cannot read b2b-json: {exc}") from exc
-    return parse_b2b(data, str(path))
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ValidationFailed(f"{where}: not JSON: {exc}") from exc
+    return parse_b2b(data, where)
 
 
 def parse_b2b(data: object, where: str = "b2b-json") -> B2BInstance:

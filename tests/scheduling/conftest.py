@@ -5,9 +5,22 @@ from pathlib import Path
 
 import pytest
 
+from matchmaker.scheduling.b2b_format import B2BInstance, b2b_to_core, read_b2b
+from matchmaker.scheduling.core import CoreProblem
 from matchmaker.scheduling.model import Event, Meeting, Participant, Session, Slot, Table
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "b2b"
+
+
+def b2b_instance(name: str) -> B2BInstance:
+    """A published instance from ``fixtures/b2b/originals``."""
+    path = FIXTURES / "originals" / f"{name}.json"
+    return read_b2b(path.read_text(encoding="utf-8"), str(path))
+
+
+def b2b_problem(name: str) -> CoreProblem:
+    """A published instance compiled for the solver."""
+    return b2b_to_core(b2b_instance(name))
 
 
 def make_event(

@@ -5,11 +5,10 @@ import random
 import pytest
 
 from benchmarks.b2b_synthetic import generate
-from matchmaker.scheduling.b2b_format import b2b_to_core, load_b2b
 from matchmaker.scheduling.core import CoreMeeting, CoreProblem, participant_breaks
 from matchmaker.scheduling.localsearch import anneal, applicable
 from matchmaker.scheduling.validate import validate_core
-from tests.scheduling.conftest import FIXTURES
+from tests.scheduling.conftest import b2b_problem
 from tests.scheduling.test_maxsat import _brute_force, _tiny
 
 
@@ -29,7 +28,7 @@ def test_reaches_brute_force_optimum_on_tiny_problems(seed: int) -> None:
 
 
 def test_same_seed_and_iterations_same_run() -> None:
-    p = b2b_to_core(load_b2b(FIXTURES / "originals" / "forum-13.json"))
+    p = b2b_problem("forum-13")
     runs = [anneal(p, [None] * len(p.meetings), max_breaks=2, max_iterations=400_000, seed=3)]
     runs.append(anneal(p, [None] * len(p.meetings), max_breaks=2, max_iterations=400_000, seed=3))
     assert runs[0] == runs[1]
@@ -86,7 +85,7 @@ def test_more_than_62_slots_is_refused() -> None:
 
 
 def test_published_instance_at_its_optimum() -> None:
-    p = b2b_to_core(load_b2b(FIXTURES / "originals" / "ticf-14crafa.json"))
+    p = b2b_problem("ticf-14crafa")
     res = anneal(p, [None] * len(p.meetings), max_breaks=2, target=0, time_limit_s=60)
     assert res.slots is not None
     assert validate_core(p, res.slots).ok

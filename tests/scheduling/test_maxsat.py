@@ -5,12 +5,11 @@ import random
 
 import pytest
 
-from matchmaker.scheduling.b2b_format import b2b_to_core, load_b2b
 from matchmaker.scheduling.core import CoreMeeting, CoreProblem
 from matchmaker.scheduling.maxsat import applicable, solve_maxsat
 from matchmaker.scheduling.solver import solve_core
 from matchmaker.scheduling.validate import validate_core
-from tests.scheduling.conftest import FIXTURES
+from tests.scheduling.conftest import b2b_problem
 
 
 def _tiny(seed: int) -> CoreProblem:
@@ -88,7 +87,7 @@ def test_applicable_needs_someone_without_breaks() -> None:
 
 @pytest.mark.parametrize("name", ["tic-12", "tic-12crafc"])
 def test_published_instance_solved_to_optimum(name: str) -> None:
-    p = b2b_to_core(load_b2b(FIXTURES / "originals" / f"{name}.json"))
+    p = b2b_problem(name)
     res = solve_core(p, time_limit_s=60, seed=0)
     rep = validate_core(p, res.slots)
     assert rep.ok, rep.violations[:3]

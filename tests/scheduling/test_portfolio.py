@@ -2,14 +2,13 @@ from __future__ import annotations
 
 import pytest
 
-from matchmaker.scheduling.b2b_format import b2b_to_core, load_b2b
 from matchmaker.scheduling.core import CoreMeeting, CoreProblem
 from matchmaker.scheduling.forked import Child
 from matchmaker.scheduling.portfolio import _SatRun, race
 from matchmaker.scheduling.satsearch import BoundedModel
 from matchmaker.scheduling.solver import solve_core
 from matchmaker.scheduling.validate import validate_core
-from tests.scheduling.conftest import FIXTURES
+from tests.scheduling.conftest import b2b_problem
 from tests.scheduling.test_maxsat import _brute_force, _tiny
 
 
@@ -73,7 +72,7 @@ def test_child_stops_when_closed() -> None:
     ("name", "optimum"), [("ticf-14crafa", 0), ("forum-14", 2), ("forum-13crafb", 6)]
 )
 def test_hard_published_instances_proved_optimal(name: str, optimum: int) -> None:
-    p = b2b_to_core(load_b2b(FIXTURES / "originals" / f"{name}.json"))
+    p = b2b_problem(name)
     res = solve_core(p, time_limit_s=60, seed=0)
     rep = validate_core(p, res.slots)
     assert rep.ok, rep.violations[:3]
