@@ -193,6 +193,8 @@ def race(
             patience=patience,
         )
         total = found.total_breaks
+        if total is not None:
+            notes.append(f"annealing: {total} breaks in {found.iterations} moves")
         if use_rc2 and not settled(total) and time.monotonic() < deadline:
             other = not maxsat.packed(problem)
             second = _Rc2Run(problem, d=d, pins=pins, busy_capacity=other, reduce=False)
@@ -220,8 +222,6 @@ def race(
     lb = bound()
     if any(r.infeasible for r in runs):
         return RaceResult(None, lb, False, True, found.best_partial, [*notes, NO_FAIR])
-    if total is not None:
-        notes.append(f"annealing: {total} breaks in {found.iterations} moves")
     for r in runs:
         if r.slots is not None and (total is None or r.cost < total):
             notes.append("maxsat: optimal" if isinstance(r, _Rc2Run) else "sat: optimal")
