@@ -1,4 +1,5 @@
-"""What both stores do first with a batch: key it by id and flag ids given twice, by row."""
+"""What both stores do with a batch: key it by id and flag ids given twice, by row; check that a
+replacement (writes and deletions together) leaves no reference to a deleted actor."""
 
 from __future__ import annotations
 
@@ -6,7 +7,8 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Protocol, TypeVar
 
 from graph.protocol import WriteReport
-from matchmaker.errors import RowProblem
+from matchmaker.errors import Conflict, RowProblem
+from matchmaker.models import Actor
 
 
 class HasId(Protocol):
@@ -73,3 +75,31 @@ def classify(
         (report.created if same is None else report.updated).append(ident)
         to_write.append(ident)
     return report, to_write
+
+
+def check_replacement(
+    batch: Mapping[str, Actor], doomed: Sequence[str], stored_referrers: Mapping[str, Sequence[str]]
+) -> None:
+    """Raise ``Conflict`` unless writing ``batch`` and deleting ``doomed`` leaves no reference
+    to a deleted actor.
+
+    ``stored_referrers[d]`` lists the stored actors that reference ``d`` now; those rewritten in
+    the batch count with their new references instead.
+    """
+    gone = set(doomed)
+    both = sorted(gone & set(batch))
+    if both:
+        raise Conflict(f"cannot both write and delete: {', '.join(both)}")
+    refs: dict[str, set[str]] = {d: set() for d in gone}
+    for target, referrers in stored_referrers.items():
+        refs[target].update(r for r in referrers if r not in batch and r not in gone)
+    for actor in batch.values():
+        for target in gone & set(actor.referenced_actors()):
+            refs[target].add(actor.id)
+    detail = "; ".join(
+        f"'{target}' is referenced by {', '.join(sorted(who))}"
+        for target, who in sorted(refs.items())
+        if who
+    )
+    if detail:
+        raise Conflict(f"cannot delete: {detail}")

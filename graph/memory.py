@@ -36,7 +36,7 @@ from typing import Any
 import networkx as nx
 from pydantic import ValidationError
 
-from graph.batches import classify, index_batch
+from graph.batches import check_replacement, classify, index_batch
 from graph.protocol import (
     ActorQuery,
     Counts,
@@ -353,6 +353,50 @@ class MemoryStore:
             if present:
                 self._delete(present, cascade=cascade)
             return len(present)
+
+    def replace_actors(self, actors: Sequence[Actor], delete: Sequence[str]) -> WriteReport:
+        """Upsert ``actors`` and delete the actors ``delete`` in one atomic write (a merge).
+
+        Returns
+        -------
+        WriteReport
+            The ids created, updated and unchanged among ``actors``.
+
+        Raises
+        ------
+        NotFound
+            If an actor to delete is not stored.
+        Conflict
+            If an id is both written and deleted, or an actor (in the batch or stored) would
+            still reference a deleted one.
+        BatchRejected
+            As :meth:`upsert_actors`.
+        StoreError
+            If the file cannot be saved (the write is undone).
+
+        Nothing is written when it raises.
+        """
+        doomed = sorted(set(delete))
+        with self._lock, _gc_paused(len(actors)):
+            for ident in doomed:
+                if ident not in self._actors:
+                    raise NotFound("actor", ident)
+            changes, report = self._plan_actors(actors)
+            batch = {a.id: a for a in actors}
+            check_replacement(
+                batch,
+                doomed,
+                {
+                    ident: [
+                        u[1]
+                        for u, _, key in self._graph.in_edges(_actor_node(ident), keys=True)
+                        if key in (MEMBER_OF, AFFILIATED_WITH)
+                    ]
+                    for ident in doomed
+                },
+            )
+            self._commit({**changes, **dict.fromkeys(doomed)}, {})
+            return report
 
     def _delete(self, ids: list[str], *, cascade: bool) -> None:
         doomed = set(ids)

@@ -30,7 +30,7 @@ from neo4j.exceptions import (
 )
 
 from graph import queries as q
-from graph.batches import classify, index_batch
+from graph.batches import check_replacement, classify, index_batch
 from graph.neo4j_search import record_write, refresh_closure, refresh_closure_of_concepts
 from graph.protocol import (
     ActorQuery,
@@ -324,6 +324,40 @@ class Neo4jStore:
             return len(present)
 
         return self._write("delete actors", work)
+
+    def replace_actors(self, actors: Sequence[Actor], delete: Sequence[str]) -> WriteReport:
+        """Upsert ``actors`` and delete the actors ``delete`` in one transaction (a merge).
+
+        Returns:
+            The ids created, updated and unchanged among ``actors``.
+
+        Raises:
+            NotFound: an actor to delete is not stored.
+            Conflict: an id is both written and deleted, or an actor (in the batch or stored)
+                would still reference a deleted one.
+            BatchRejected: as :meth:`upsert_actors`.
+            StoreUnavailable, StoreError: the database failed.
+
+        Nothing is written when it raises.
+        """
+        actors = list(actors)
+        doomed = sorted(set(delete))
+
+        def work(tx: ManagedTransaction) -> WriteReport:
+            stored = {r["id"] for r in tx.run(q.ACTOR_KINDS, ids=doomed).data()}
+            for ident in doomed:
+                if ident not in stored:
+                    raise NotFound("actor", ident)
+            incoming = {
+                r["id"]: [*r["members"], *r["experts"]]
+                for r in tx.run(q.INCOMING_REFERENCES, ids=doomed).data()
+            }
+            check_replacement({a.id: a for a in actors}, doomed, incoming)
+            report = _upsert_actors(tx, actors) if actors else WriteReport()
+            _delete_actors(tx, doomed, cascade=False)
+            return report
+
+        return self._write("replace actors", work)
 
     # ------------------------------------------------------------------ actors: reads
 

@@ -212,6 +212,14 @@ class GraphStore(Protocol):
         """Delete several actors atomically (all or none); return how many were deleted."""
         ...
 
+    def replace_actors(self, actors: Sequence[Actor], delete: Sequence[str]) -> WriteReport:
+        """Upsert ``actors`` and delete the actors ``delete`` in one atomic write (a merge).
+
+        ``NotFound`` if an actor to delete is absent; ``Conflict`` if an id is both written and
+        deleted, or if any actor would still reference a deleted one; ``BatchRejected`` as
+        :meth:`upsert_actors`. Nothing is written when it raises."""
+        ...
+
     def list_actors(
         self, query: ActorQuery | None = None, *, limit: int = 50, after: str | None = None
     ) -> Page:

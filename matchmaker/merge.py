@@ -225,7 +225,7 @@ def merge_in_store(
     store: GraphStore, keep_id: str, other_id: str, *, at: datetime, source: str | None = None
 ) -> Actor:
     """Merge two stored actors: write the merged one, move third actors' references (members of
-    ``other``, experts affiliated with it) to ``keep`` and delete ``other``.
+    ``other``, experts affiliated with it) to ``keep`` and delete ``other``, in one atomic write.
 
     Returns
     -------
@@ -266,8 +266,7 @@ def merge_in_store(
         records = list(merged.merged_from)
         records[-1] = records[-1].model_copy(update={"repointed": moved})
         merged = merged.model_copy(update={"merged_from": records})
-    store.upsert_actors([merged, *changed])
-    store.delete_actor(other_id)
+    store.replace_actors([merged, *changed], [other_id])
     return merged
 
 
