@@ -15,7 +15,6 @@ from matchmaker.errors import Conflict, NotFound
 from matchmaker.scheduling import service
 from matchmaker.scheduling.export import grid_csv, participant_html, participant_ics
 from matchmaker.scheduling.model import Event, MeetingRequest, Participant, RequestStatus
-from matchmaker.scheduling.service import match_proposals, run_schedule
 
 router = APIRouter(tags=["events"])
 
@@ -117,10 +116,10 @@ def start_schedule(
     """Start scheduling as a job; poll ``GET /jobs/{id}``. Unaffected meetings keep their place
     unless ``fresh``."""
     event = store.get_event(event_id)
-    proposals = match_proposals(event, engines.match_engine(store)) if fill else None
+    proposals = service.match_proposals(event, engines.match_engine(store)) if fill else None
 
     def work() -> dict[str, Any]:
-        updated, report = run_schedule(
+        updated, report = service.run_schedule(
             event, time_limit_s=time_limit, seed=seed, fresh=fresh, proposals=proposals
         )
         store.save_event(updated)

@@ -23,6 +23,7 @@ RC2 is core-guided: the cost it has reached when interrupted is a proved lower b
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -202,37 +203,68 @@ class _ReportingRC2(RC2):  # type: ignore[misc]
         self.conn.send(("cost", int(self.cost)))
 
 
-def _rc2_child(conn: Connection, wcnf: WCNF, solver: str, reduce: bool = True) -> None:
+def _rc2_child(conn: Connection, wcnf: WCNF, solver: str, reduce: bool) -> None:
     rc2 = _ReportingRC2(wcnf, conn, solver, reduce)
     model = rc2.compute()
     conn.send(("done", model, int(rc2.cost)))
 
 
-def _rc2_in_child(wcnf: WCNF, solver: str, seconds: float) -> tuple[bool, list[int] | None, int]:
-    """``(finished, model, cost)``; when RC2 has not finished by ``seconds``, the cost of the last
-    core it reported.
+class Rc2Run:
+    """RC2 on one form of the model in a forked child, and what it has reported so far: its cost
+    (a proved lower bound), and the optimal schedule or ``infeasible`` once it finishes.
 
-    RC2 runs in a child stopped at the deadline (:mod:`~matchmaker.scheduling.forked`): RC2 only
+    RC2 runs in a child that :meth:`close` kills (:mod:`~matchmaker.scheduling.forked`): RC2 only
     looks at an interrupt between cores and then still trims the last core, which took up to a
     minute (ticf-13crafb).
-    """
-    cost = 0
-    for message in forked.messages(_rc2_child, (wcnf, solver), max(0.01, seconds)):
-        if message[0] == "done":
-            return True, message[1], int(message[2])
-        cost = int(message[1])
-    return False, None, cost
-
-
-def start_rc2(wcnf: WCNF, solver: str = "g3", *, reduce: bool = True) -> forked.Child:
-    """RC2 on ``wcnf`` in a forked child that sends ``("cost", c)`` after every core (``c`` is a
-    proved lower bound) and ``("done", model, cost)`` at the end (``model`` is ``None`` when the
-    hard clauses are unsatisfiable).
 
     ``reduce`` turns on RC2's core exhaustion and minimisation: smaller cores, found more slowly
     (with the busy-participant table limit, forum-13crafb reaches its bound 6 in 2 s without them
-    and 5.5 s with them)."""
-    return forked.Child(_rc2_child, (wcnf, solver, reduce))
+    and 5.5 s with them).
+    """
+
+    def __init__(
+        self,
+        problem: CoreProblem,
+        *,
+        d: int,
+        pins: Mapping[int, int] | None = None,
+        busy_capacity: bool | None = None,
+        solver: str = "g3",
+        reduce: bool = True,
+    ) -> None:
+        wcnf, self.y = build_wcnf(problem, d=d, pins=pins, busy_capacity=busy_capacity)
+        self.n = len(problem.meetings)
+        self.child = None if wcnf is None else forked.Child(_rc2_child, (wcnf, solver, reduce))
+        self.cost = 0
+        self.slots: list[int | None] | None = None
+        self.infeasible = wcnf is None
+
+    @property
+    def finished(self) -> bool:
+        return self.slots is not None or self.infeasible
+
+    @property
+    def stopped(self) -> bool:
+        """Finished, or the child ended without an answer."""
+        return self.finished or self.child is None or self.child.ended
+
+    def poll(self, seconds: float = 0.0) -> None:
+        """Read what the child sent, waiting up to ``seconds`` for its first message."""
+        if self.stopped:
+            return
+        assert self.child is not None
+        for message in self.child.wait(seconds):
+            if message[0] == "cost":
+                self.cost = max(self.cost, int(message[1]))
+            elif message[1] is None:
+                self.infeasible = True
+            else:
+                self.slots = decode(message[1], self.y, self.n)
+                self.cost = max(self.cost, int(message[2]))
+
+    def close(self) -> None:
+        if self.child is not None:
+            self.child.close()
 
 
 def decode(model: Sequence[int], y: Mapping[tuple[int, int], int], n: int) -> list[int | None]:
@@ -269,12 +301,13 @@ def solve_maxsat(
     -------
     A :class:`MaxSatResult`: an optimal schedule when RC2 finished, and the proved lower bound.
     """
-    wcnf, y = build_wcnf(problem, d=d, pins=pins, busy_capacity=busy_capacity)
-    if wcnf is None:
+    run = Rc2Run(problem, d=d, pins=pins, busy_capacity=busy_capacity, solver=solver)
+    deadline = time.monotonic() + max(0.01, time_limit_s)
+    try:
+        while not run.stopped and time.monotonic() < deadline:
+            run.poll(deadline - time.monotonic())
+    finally:
+        run.close()
+    if run.infeasible:
         return MaxSatResult(None, 0, True, True)
-    finished, model, cost = _rc2_in_child(wcnf, solver, time_limit_s)
-    if not finished:
-        return MaxSatResult(None, cost, False, False)
-    if model is None:
-        return MaxSatResult(None, 0, True, True)
-    return MaxSatResult(decode(model, y, len(problem.meetings)), cost, True, False)
+    return MaxSatResult(run.slots, run.cost, run.finished, False)

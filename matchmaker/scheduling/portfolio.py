@@ -48,46 +48,6 @@ class RaceResult:
     notes: list[str]
 
 
-class _Rc2Run:
-    """RC2 in a forked child on one form of the model, and what it has reported so far."""
-
-    def __init__(
-        self,
-        problem: CoreProblem,
-        *,
-        d: int,
-        pins: Mapping[int, int] | None,
-        busy_capacity: bool | None,
-        reduce: bool = True,
-    ) -> None:
-        wcnf, self.y = maxsat.build_wcnf(problem, d=d, pins=pins, busy_capacity=busy_capacity)
-        self.n = len(problem.meetings)
-        self.child = None if wcnf is None else maxsat.start_rc2(wcnf, reduce=reduce)
-        self.cost = 0
-        self.slots: list[int | None] | None = None
-        self.infeasible = wcnf is None
-
-    @property
-    def finished(self) -> bool:
-        return self.slots is not None or self.infeasible
-
-    def poll(self, seconds: float = 0.0) -> None:
-        if self.child is None or self.finished:
-            return
-        for message in self.child.wait(seconds):
-            if message[0] == "cost":
-                self.cost = max(self.cost, int(message[1]))
-            elif message[1] is None:
-                self.infeasible = True
-            else:
-                self.slots = maxsat.decode(message[1], self.y, self.n)
-                self.cost = max(self.cost, int(message[2]))
-
-    def close(self) -> None:
-        if self.child is not None:
-            self.child.close()
-
-
 class _SatRun:
     """CaDiCaL in a forked child on "total breaks <= k"; a "no" proves the bound ``k + 1``."""
 
@@ -167,7 +127,7 @@ def race(
     """
     deadline = time.monotonic() + time_limit_s
     notes: list[str] = []
-    runs: list[_Rc2Run | _SatRun] = []
+    runs: list[maxsat.Rc2Run | _SatRun] = []
 
     def bound() -> int:
         return max([lower_bound] + [r.cost for r in runs])
@@ -179,7 +139,7 @@ def race(
 
     try:
         if use_rc2:
-            runs.append(_Rc2Run(problem, d=d, pins=pins, busy_capacity=None))
+            runs.append(maxsat.Rc2Run(problem, d=d, pins=pins, busy_capacity=None))
             if runs[0].infeasible:
                 return RaceResult(None, lower_bound, False, True, list(start), [NO_FAIR])
         found = localsearch.anneal(
@@ -199,7 +159,7 @@ def race(
             notes.append(f"annealing: {total} breaks in {found.iterations} moves")
         if use_rc2 and not settled(total) and time.monotonic() < deadline:
             other = not maxsat.packed(problem)
-            second = _Rc2Run(problem, d=d, pins=pins, busy_capacity=other, reduce=False)
+            second = maxsat.Rc2Run(problem, d=d, pins=pins, busy_capacity=other, reduce=False)
             first = runs[0]
             runs.append(second)
             notes.append(f"maxsat: second form (busy-participant table limit: {other})")
@@ -226,7 +186,7 @@ def race(
         return RaceResult(None, lb, False, True, found.best_partial, [*notes, NO_FAIR])
     for r in runs:
         if r.slots is not None and (total is None or r.cost < total):
-            notes.append("maxsat: optimal" if isinstance(r, _Rc2Run) else "sat: optimal")
+            notes.append("maxsat: optimal" if isinstance(r, maxsat.Rc2Run) else "sat: optimal")
             return RaceResult(r.slots, lb, True, False, found.best_partial, notes)
     proved = total is not None and total <= lb
     if not proved:

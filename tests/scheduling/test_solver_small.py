@@ -8,6 +8,7 @@ from matchmaker.scheduling.core import CoreMeeting, CoreProblem, break_lower_bou
 from matchmaker.scheduling.model import Event
 from matchmaker.scheduling.solver import schedule, solve_core
 from matchmaker.scheduling.validate import validate_core, validate_event
+from tests.scheduling.brute import tiny_problem
 from tests.scheduling.conftest import make_event
 
 
@@ -22,20 +23,11 @@ def _brute_force_optimum(p: CoreProblem) -> int | None:
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_random_tiny_problems_reach_brute_force_optimum(seed: int) -> None:
-    import random
-
-    rng = random.Random(seed)
-    n, slots = 4, 5
-    pairs = [(a, b) for a in range(n) for b in range(a + 1, n) if rng.random() < 0.7]
-    meetings = tuple(
-        CoreMeeting(a, b, tuple(s for s in range(slots) if rng.random() < 0.8) or (0,))
-        for a, b in pairs
-    )
-    p = CoreProblem(n, slots, (2,) * slots, meetings, fairness_d=1)
+    p = tiny_problem(seed, n=4, density=0.7)
     opt = _brute_force_optimum(p)
     res = solve_core(p, time_limit_s=10, seed=0)
     if opt is None:
-        assert res.placed < len(meetings)
+        assert res.placed < len(p.meetings)
         return
     assert validate_core(p, res.slots).ok
     assert sum(res.breaks) == opt
