@@ -99,6 +99,17 @@ def packed(problem: CoreProblem) -> bool:
     return len(problem.meetings) >= PACKED * max(1, sum(problem.capacity))
 
 
+@dataclass(slots=True)
+class Encoding:
+    """The weighted CNF (``None`` if trivially unsatisfiable), the ``y[m, s]`` variable of every
+    allowed (meeting, slot) and, per slot, the ``y`` and the busy (``x[p, s]``) variables."""
+
+    wcnf: WCNF | None
+    y: dict[tuple[int, int], int]
+    meetings_in: list[list[int]]
+    busy_in: list[list[int]]
+
+
 def build_wcnf(
     problem: CoreProblem,
     *,
@@ -109,6 +120,20 @@ def build_wcnf(
     """The weighted CNF (``None`` if trivially unsatisfiable) and the ``y[m, s]`` variable of
     every allowed (meeting, slot); ``busy_capacity`` adds the implied table limit on busy
     participants (default: :func:`packed`)."""
+    enc = encode(problem, d=d, pins=pins, busy_capacity=busy_capacity)
+    return enc.wcnf, enc.y
+
+
+def encode(
+    problem: CoreProblem,
+    *,
+    d: int,
+    pins: Mapping[int, int] | None = None,
+    busy_capacity: bool | None = None,
+    tables: bool = True,
+) -> Encoding:
+    """The model of :func:`build_wcnf`; without ``tables`` it leaves out the table limits (both
+    forms), for a caller that adds them its own way (:class:`satsearch.BoundedModel`)."""
     b = _Builder()
     n_slots = problem.n_slots
     pins = pins or {}
@@ -123,8 +148,9 @@ def build_wcnf(
             lits.append(y[i, s])
         b.hard(lits)
         b.card(lits, 1, "atmost")
-    for s in range(n_slots):
-        b.card(by_slot[s], problem.capacity[s], "atmost")
+    if tables:
+        for s in range(n_slots):
+            b.card(by_slot[s], problem.capacity[s], "atmost")
     lbs = break_lower_bounds(problem) if not pins else [0] * problem.n_participants
     busy: list[list[int]] = [[] for _ in range(n_slots)]
     for p, ms in enumerate(problem.meetings_of):
@@ -142,7 +168,7 @@ def build_wcnf(
         b.card([v for v in x if v is not None], len(ms), "equals")
         if len(ms) >= 2:
             _breaks(b, problem, p, x, max_breaks=d, at_least=lbs[p])
-    if packed(problem) if busy_capacity is None else busy_capacity:
+    if tables and (packed(problem) if busy_capacity is None else busy_capacity):
         for s in range(n_slots):
             b.card(busy[s], 2 * problem.capacity[s], "atmost")
     for i, j in problem.precedences:
@@ -150,7 +176,7 @@ def build_wcnf(
             for t in (t for (k, t) in y if k == j):
                 if t <= s:
                     b.hard([-y[i, s], -y[j, t]])
-    return (None if b.unsat else b.wcnf), y
+    return Encoding(None if b.unsat else b.wcnf, y, by_slot, busy)
 
 
 def _breaks(

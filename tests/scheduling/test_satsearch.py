@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+import dataclasses
+import time
+
 import pytest
 
 from matchmaker.scheduling.core import CoreMeeting, CoreProblem
-from matchmaker.scheduling.satsearch import solve_bounded
+from matchmaker.scheduling.satsearch import BoundedModel, solve_bounded
 from matchmaker.scheduling.validate import validate_core
 from tests.scheduling.brute import brute_force_optimum, checked, tiny_problem
 
@@ -39,3 +42,26 @@ def test_no_time_returns_the_incumbent_unproved() -> None:
     assert res.slots == [0, 2]
     assert not res.proved_optimal
     assert res.lower_bound == 0
+
+
+@pytest.mark.parametrize("busy_capacity", [False, True])
+@pytest.mark.parametrize("tighten", [False, True])
+@pytest.mark.parametrize("seed", [1, 6, 9, 10, 12, 17])
+def test_bounded_model_answers_like_brute_force(
+    seed: int, tighten: bool, busy_capacity: bool
+) -> None:
+    # one table per slot: these seeds have more breaks, or no schedule, than with enough tables;
+    # tightening starts 16 tables above the real count
+    p = dataclasses.replace(tiny_problem(seed), capacity=(1,) * 5)
+    opt = brute_force_optimum(p, 2)
+    model = BoundedModel(p, 2, None, busy_capacity=busy_capacity, tighten=tighten)
+    deadline = time.monotonic() + 20
+    if opt is None:
+        assert model.empty or model.solve(None, deadline) is False
+        return
+    for k in range(opt):
+        assert model.solve(k, deadline) is False
+    assert model.solve(opt, deadline) is True
+    rep = checked(p, model.slots(), opt)
+    assert rep is not None
+    assert rep.total_breaks == opt
