@@ -51,9 +51,10 @@ class BoundedModel:
     incremental solver: the limits are totalizers whose outputs are assumed false, first at
     ``TIGHTEN[0]`` tables above the real count in every slot, then at each later offset down to
     the real count, so each call starts from the schedule of the looser one. On events whose
-    full middle slots make the breaks (forum- and ticf-13crafb at their optimum) this took 10-14 s
-    where one call at the real limit took 14-38 s; without tables the same call takes about a
-    second. A "no" at any offset is a "no" for the real limits, which are tighter.
+    full middle slots make the breaks (ticf-13crafb at its optimum, over clause-order
+    perturbations) this took 8.8-20 s, median about 13 s, where one call at the real limit took
+    11-38 s, median about 20 s; without tables the same call takes about a second. A "no" at any
+    offset is a "no" for the real limits, which are tighter.
     """
 
     def __init__(
