@@ -99,6 +99,12 @@ def packed(problem: CoreProblem) -> bool:
     return len(problem.meetings) >= PACKED * max(1, sum(problem.capacity))
 
 
+def busy_form(problem: CoreProblem, busy_capacity: bool | None) -> bool:
+    """Whether the model limits busy participants per slot: ``busy_capacity``, by default
+    :func:`packed`."""
+    return packed(problem) if busy_capacity is None else busy_capacity
+
+
 @dataclass(slots=True)
 class Encoding:
     """The weighted CNF (``None`` if trivially unsatisfiable), the ``y[m, s]`` variable of every
@@ -168,7 +174,7 @@ def encode(
         b.card([v for v in x if v is not None], len(ms), "equals")
         if len(ms) >= 2:
             _breaks(b, problem, p, x, max_breaks=d, at_least=lbs[p])
-    if tables and (packed(problem) if busy_capacity is None else busy_capacity):
+    if tables and busy_form(problem, busy_capacity):
         for s in range(n_slots):
             b.card(busy[s], 2 * problem.capacity[s], "atmost")
     for i, j in problem.precedences:

@@ -24,7 +24,7 @@ from pysat.solvers import Solver
 
 from matchmaker.scheduling import forked
 from matchmaker.scheduling.core import CoreProblem, participant_breaks
-from matchmaker.scheduling.maxsat import decode, encode, packed
+from matchmaker.scheduling.maxsat import busy_form, decode, encode
 
 TIGHTEN = (16, 6, 4, 3, 2, 1, 0)
 
@@ -77,15 +77,13 @@ class BoundedModel:
         self.model: list[int] = []
         self.levels: list[list[int]] = []
         if tighten and wcnf is not None:
-            busy = packed(problem) if busy_capacity is None else busy_capacity
+            self.levels = [[] for _ in TIGHTEN]
             self._table_limits(enc.meetings_in, 1, problem.capacity)
-            if busy:
+            if busy_form(problem, busy_capacity):
                 self._table_limits(enc.busy_in, 2, problem.capacity)
 
     def _table_limits(self, lits: Sequence[list[int]], per: int, capacity: Sequence[int]) -> None:
         """Totalizers "at most ``per`` x (tables + offset)" of ``lits[s]`` for every offset."""
-        if not self.levels:
-            self.levels = [[] for _ in TIGHTEN]
         for s, group in enumerate(lits):
             if len(group) <= per * capacity[s]:
                 continue
