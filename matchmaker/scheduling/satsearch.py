@@ -104,9 +104,19 @@ class BoundedModel:
             clauses.extend(card.clauses)
         return clauses
 
-    def start(self, k: int | None) -> forked.Child:
-        """The call for ``k`` in a forked child, which sends a model or ``[]`` (unsatisfiable)."""
-        return forked.Child(_child, (self.solver, self.clauses(k), self.levels))
+    def start(self, k: int | None, hint: Sequence[int | None] | None = None) -> forked.Child:
+        """The call for ``k`` in a forked child, which sends a model or ``[]`` (unsatisfiable).
+
+        ``hint``, a schedule (e.g. the annealing's best, above ``k``), sets the solver's first
+        phases: the child completes it to a model of the hard clauses (without "total breaks <=
+        ``k``") and starts the search from that model. It changes where the search starts, not
+        the answer. From the annealing's schedules at 9 and 6 breaks the tightened call at the
+        optimum (forum-13crafb at 6, ticf-13crafb at 3) needed 26 % and 49 % fewer conflicts,
+        over four clause orders each; phases on the meeting variables alone saved 10-20 %.
+        """
+        hint_lits = [] if hint is None else [v for (i, s), v in self.y.items() if hint[i] == s]
+        args = (self.solver, self.clauses(k), self.levels, hint_lits, len(self.hard))
+        return forked.Child(_child, args)
 
     def solve(self, k: int | None, deadline: float) -> bool | None:
         """``True``/``False`` when decided before ``deadline``, else ``None``."""
@@ -123,16 +133,37 @@ class BoundedModel:
 
 
 def _child(
-    conn: Connection, solver: str, clauses: list[list[int]], levels: Sequence[list[int]]
+    conn: Connection,
+    solver: str,
+    clauses: list[list[int]],
+    levels: Sequence[list[int]],
+    hint: list[int] | None = None,
+    n_hard: int = 0,
 ) -> None:
-    """Solve under each assumption list in turn (one call without ``levels``); send the last
-    model, or ``[]`` at the first "no"."""
+    """Solve under each assumption list in turn (one call without ``levels``), from the phases
+    of ``hint`` (see :func:`_phases`); send the last model, or ``[]`` at the first "no"."""
+    phases = _phases(solver, clauses[:n_hard], hint) if hint else []
     with Solver(name=solver, bootstrap_with=clauses) as sat:
+        if phases:
+            sat.set_phases(phases)
         for assumptions in levels or [[]]:
             if not sat.solve(assumptions=assumptions):
                 conn.send([])
                 return
         conn.send(list(sat.get_model() or []))
+
+
+def _phases(solver: str, hard: list[list[int]], hint: list[int]) -> list[int]:
+    """A model of ``hard`` with the ``hint`` literals true, else ``hint`` alone.
+
+    Phases on the meeting variables alone left the solver's defaults on the rest (busy, break,
+    counter variables), which sent its first decisions elsewhere: it did not even return a
+    complete hint unchanged on tiny events.
+    """
+    with Solver(name=solver, bootstrap_with=hard) as sat:
+        if sat.solve(assumptions=hint):
+            return list(sat.get_model() or hint)
+    return hint
 
 
 def _solve_in_child(

@@ -82,7 +82,7 @@ def test_sat_run_answers_no_with_a_bound_and_yes_with_a_schedule() -> None:
     ms = tuple(CoreMeeting(0, b, (0, 1, 2, 3)) for b in (1, 2, 3))
     p = CoreProblem(4, 4, (1, 0, 1, 1), ms)
     model = BoundedModel(p, 2, None, busy_capacity=True)
-    runs = [_SatRun(model, 0), _SatRun(model, 1)]
+    runs = [_SatRun(model, 0), _SatRun(model, 1, hint=[3, 1, 0])]
     try:
         for run in runs:
             while not run.child.ended:

@@ -4,6 +4,7 @@ import dataclasses
 import time
 
 import pytest
+from pysat.solvers import Solver
 
 from matchmaker.scheduling.core import CoreMeeting, CoreProblem
 from matchmaker.scheduling.satsearch import BoundedModel, solve_bounded
@@ -63,5 +64,43 @@ def test_bounded_model_answers_like_brute_force(
         assert model.solve(k, deadline) is False
     assert model.solve(opt, deadline) is True
     rep = checked(p, model.slots(), opt)
+    assert rep is not None
+    assert rep.total_breaks == opt
+
+
+def _answer(model: BoundedModel, k: int | None, hint: list[int | None] | None) -> list[int]:
+    child = model.start(k, hint)
+    try:
+        answers = child.wait(20)
+    finally:
+        child.close()
+    assert answers, "the child sent nothing in 20 s"
+    return list(answers[0])
+
+
+@pytest.mark.parametrize("seed", [0, 7, 8])
+def test_the_search_starts_from_the_hint(seed: int) -> None:
+    p = tiny_problem(seed)
+    model = BoundedModel(p, 2, None)
+    first = model.slots(_answer(model, None, None))
+    # another schedule: the first one blocked
+    other_clauses = [*model.clauses(None), [-model.y[i, s] for i, s in enumerate(first)]]
+    with Solver(name="cadical195", bootstrap_with=other_clauses) as sat:
+        assert sat.solve()
+        other = model.slots(sat.get_model())
+    assert other != first
+    assert model.slots(_answer(model, None, other)) == other
+
+
+@pytest.mark.parametrize("seed", [6, 9, 12])
+def test_a_hint_does_not_change_the_answer(seed: int) -> None:
+    p = dataclasses.replace(tiny_problem(seed), capacity=(1,) * 5)
+    opt = brute_force_optimum(p, 2)
+    assert opt is not None
+    assert opt > 0
+    model = BoundedModel(p, 2, None, tighten=True)
+    hint = model.slots(_answer(model, None, None))
+    assert _answer(model, opt - 1, hint) == []
+    rep = checked(p, model.slots(_answer(model, opt, hint)), opt)
     assert rep is not None
     assert rep.total_breaks == opt
