@@ -476,7 +476,7 @@ def anneal(
     max_iterations: int = 10**12,
     pins: Mapping[int, int] | None = None,
     seed: int = 0,
-    stop: Callable[[int | None], bool] | None = None,
+    stop: Callable[[int | None, int], bool] | None = None,
     patience: int | None = None,
     cycle: int = CYCLE,
 ) -> SearchResult:
@@ -493,7 +493,8 @@ def anneal(
     max_iterations: move limit (with the seed it makes a run repeatable).
     pins: meetings fixed to a slot.
     seed: random seed.
-    stop: called between chunks with the best complete total so far; ``True`` ends the search.
+    stop: called between chunks with the best complete total so far and the moves since it last
+        improved; ``True`` ends the search.
     patience: end the search when a complete schedule exists and the best total has not improved
         for this many iterations.
     cycle: iterations from hot to cold before the temperature starts again.
@@ -604,11 +605,12 @@ def anneal(
         if time.monotonic() > deadline:
             break
         best_now = int(sc[_BEST_TOTAL]) if sc[_BEST_TOTAL] < 1 << 60 else None
-        if stop is not None and stop(best_now):
-            break
         if best_now is not None and best_now < last_best:
             last_best, improved_at = best_now, int(sc[_ITER])
-        if best_now is not None and patience is not None and sc[_ITER] - improved_at > patience:
+        stalled = int(sc[_ITER]) - improved_at
+        if stop is not None and stop(best_now, stalled):
+            break
+        if best_now is not None and patience is not None and stalled > patience:
             break
     found = sc[_BEST_TOTAL] < 1 << 60
     return SearchResult(

@@ -7,14 +7,19 @@ RC2's bound (it is then proved optimal), when RC2 finishes (its schedule is opti
 proves that no schedule keeps every participant within ``d`` breaks, or at the time limit.
 
 The annealing has a move budget (``ANNEALING_MOVES``, about 4 s): on the events it does not
-solve by then it stalls above the optimum (forum-13crafb at 9 breaks for 6). Its core then runs a
-second RC2 on the model's other form: the implied table limit on busy participants makes RC2
+solve by then it stalls above the optimum (forum-13crafb at 9 breaks for 6). It also ends early
+when its best has not improved for ``STALL_MOVES`` (about 0.8 s) and is at least ``STALL_GAP``
+above the bound: both 13crafb variants stall within about a second, 4 above the first RC2's
+bound, while the instances it does solve improve in steps of under 0.3 s or, like forum-14 (3
+breaks for 2 after 1.8 s), stall close to the bound. Its core then runs a second RC2 on the
+model's other form: the implied table limit on busy participants makes RC2
 find the capacity cores of events whose middle slots are full (forum-13crafb: bound 6 in 2 s,
 optimal schedule in about 9 s), but slows it on others, so the first RC2 keeps running. Once the
 second form proves a higher bound than the first, CaDiCaL on the second form at "total breaks <=
 bound", with the tables loosened and tightened again (``BoundedModel(tighten=True)``) and the
-annealing's best schedule as its first phases, takes the first RC2's core (ticf-13crafb: its
-schedule at the bound 3 about 13 s later, 22 s without the phases).
+annealing's best schedule as its first phases and CaDiCaL's options for satisfiable formulas
+(``satsearch.SAT_OPTIONS``), takes the first RC2's core (ticf-13crafb: its schedule at the bound
+3 about 5 s later; forum-13crafb at 6 also about 5 s).
 
 Determinism: the annealing is seeded, counts moves rather than seconds, and stops at the first
 schedule that meets the bound, which is the same schedule whenever the bound arrives; only a race
@@ -32,6 +37,8 @@ from matchmaker.scheduling.core import CoreProblem
 
 PATIENCE = 40_000_000
 ANNEALING_MOVES = 18_000_000
+STALL_MOVES = 4_000_000
+STALL_GAP = 3
 POLL_S = 0.05
 NO_FAIR = "maxsat: no fair schedule"
 
@@ -96,6 +103,8 @@ def race(
     use_rc2: bool = True,
     patience: int = PATIENCE,
     annealing_moves: int = ANNEALING_MOVES,
+    stall_moves: int = STALL_MOVES,
+    stall_gap: int = STALL_GAP,
 ) -> RaceResult:
     """Race RC2 (bounds) against annealing (schedules) for at most ``time_limit_s``.
 
@@ -118,6 +127,8 @@ def race(
         its patience.
     patience: annealing iterations without improvement after which the annealing ends.
     annealing_moves: the annealing's move limit when RC2 runs beside it.
+    stall_moves, stall_gap: with RC2, the annealing also ends when its best has not improved for
+        ``stall_moves`` and is at least ``stall_gap`` above the bound.
 
     Returns
     -------
@@ -143,6 +154,12 @@ def race(
             r.poll()
         return any(r.finished for r in runs) or (best is not None and best <= bound())
 
+    def annealing_done(best: int | None, stalled: int) -> bool:
+        if settled(best):
+            return True
+        far = best is not None and best - bound() >= stall_gap
+        return use_rc2 and far and stalled >= stall_moves
+
     try:
         if use_rc2:
             runs.append(maxsat.Rc2Run(problem, d=d, pins=pins, busy_capacity=None))
@@ -157,7 +174,7 @@ def race(
             max_iterations=annealing_moves if use_rc2 else 10**15,
             pins=pins,
             seed=seed,
-            stop=settled,
+            stop=annealing_done,
             patience=patience,
         )
         total = found.total_breaks
@@ -169,6 +186,8 @@ def race(
             first = runs[0]
             runs.append(second)
             notes.append(f"maxsat: second form (busy-participant table limit: {other})")
+            # built now, while RC2 works, so that CaDiCaL can start as soon as it is needed
+            model = satsearch.BoundedModel(problem, d, pins, busy_capacity=other, tighten=True)
             sat: _SatRun | None = None
             while not settled(total) and time.monotonic() < deadline:
                 second.poll(POLL_S)
@@ -176,16 +195,13 @@ def race(
                     # the second form is the stronger one here: CaDiCaL replaces the first RC2
                     first.close()
                     runs.remove(first)
-                    model = satsearch.BoundedModel(
-                        problem, d, pins, busy_capacity=other, tighten=True
-                    )
                     hint = found.slots if found.slots is not None else found.best_partial
                     sat = _SatRun(model, bound(), hint)
                     runs.append(sat)
                     notes.append(f"sat: CaDiCaL on the second form from bound {sat.k}")
                 elif sat is not None and sat.cost > sat.k:
                     # "no" at k: ask again at the raised bound (the old run keeps its bound)
-                    sat = _SatRun(sat.model, bound(), sat.hint)
+                    sat = _SatRun(model, bound(), sat.hint)
                     runs.append(sat)
     finally:
         for r in runs:

@@ -1,12 +1,13 @@
 from __future__ import annotations
 
 import random
+from itertools import pairwise
 
 import pytest
 
 from benchmarks.b2b_synthetic import generate
 from matchmaker.scheduling.core import CoreMeeting, CoreProblem, participant_breaks
-from matchmaker.scheduling.localsearch import anneal, applicable
+from matchmaker.scheduling.localsearch import CHUNK, anneal, applicable
 from matchmaker.scheduling.validate import validate_core
 from tests.scheduling.brute import brute_force_optimum, checked, tiny_problem
 from tests.scheduling.conftest import b2b_problem
@@ -31,6 +32,22 @@ def test_same_seed_and_iterations_same_run() -> None:
     assert runs[0] == runs[1]
     other = anneal(p, [None] * len(p.meetings), max_breaks=2, max_iterations=400_000, seed=4)
     assert other.best_partial != runs[0].best_partial
+
+
+def test_stop_sees_the_moves_since_the_best_last_improved() -> None:
+    p = b2b_problem("forum-13crafb")
+    seen: list[tuple[int | None, int]] = []
+
+    def stop(best: int | None, stalled: int) -> bool:
+        seen.append((best, stalled))
+        return stalled >= 1_000_000
+
+    res = anneal(p, [None] * len(p.meetings), max_breaks=2, max_iterations=10**8, stop=stop)
+    assert seen[-1][1] >= 1_000_000
+    assert res.iterations < 10**8
+    for (before, stalled_before), (after, stalled) in pairwise(seen):
+        improved = after is not None and (before is None or after < before)
+        assert stalled == (0 if improved else stalled_before + CHUNK)
 
 
 def test_pins_and_precedences_hold_throughout() -> None:
