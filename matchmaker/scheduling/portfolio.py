@@ -163,8 +163,6 @@ def race(
     try:
         if use_rc2:
             runs.append(maxsat.Rc2Run(problem, d=d, pins=pins, busy_capacity=None))
-            if runs[0].infeasible:
-                return RaceResult(None, lower_bound, False, True, list(start), [NO_FAIR])
         found = localsearch.anneal(
             problem,
             start,
