@@ -12,9 +12,9 @@ when its best has not improved for ``STALL_MOVES`` (about 0.8 s) and is at least
 above the bound: both 13crafb variants stall within about a second, 4 above the first RC2's
 bound, while the instances it does solve improve in steps of under 0.3 s or, like forum-14 (3
 breaks for 2 after 1.8 s), stall close to the bound. Its core then runs a second RC2 on the
-model's other form: the implied table limit on busy participants makes RC2
-find the capacity cores of events whose middle slots are full (forum-13crafb: bound 6 in 2 s,
-optimal schedule in about 9 s), but slows it on others, so the first RC2 keeps running. Once the
+model's other form: the implied table limit on busy participants makes RC2 find the capacity
+cores of events whose middle slots are full (forum-13crafb: bound 6 in 2 s, optimal schedule in
+about 9 s), but slows it on others, so the first RC2 keeps running. Once the
 second form proves a higher bound than the first, CaDiCaL on the second form at "total breaks <=
 bound", with the tables loosened and tightened again (``BoundedModel(tighten=True)``) and the
 annealing's best schedule as its first phases and CaDiCaL's options for satisfiable formulas
